@@ -1,0 +1,256 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Stampede.Load;
+using Stampede.Metrics;
+
+namespace Stampede.Http;
+
+/// <summary>
+/// A virtual user's HTTP client (Locust's <c>self.client</c>): every request is timed from the moment it
+/// is sent to the response headers (time to first byte) and to the last body byte, and recorded in the
+/// row named by <c>name</c> (the path when none is given).
+/// </summary>
+/// <remarks>
+/// A request that fails (connection refused or reset, timeout, malformed response, non-2xx status,
+/// a failed check) returns a result whose <see cref="HttpResult.Error"/> says why; it never throws,
+/// so one failure does not end the task. Only stopping the user cancels a request, and a request
+/// cancelled that way is not recorded.
+/// </remarks>
+public sealed class HttpSession : IDisposable
+{
+    private const int UriCacheLimit = 1024;
+
+    private readonly HttpClient _client;
+    private readonly UserContext _context;
+    private readonly string _basePrefix;
+    private readonly Dictionary<string, Uri> _uris = new(StringComparer.Ordinal);
+
+    internal HttpSession(Uri baseAddress, UserContext context, Version httpVersion)
+    {
+        _context = context;
+        _basePrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        HttpMessageHandler handler = context.Settings.SharedHandler ?? CreateHandler(context.Settings, useCookies: true);
+        _client = new HttpClient(handler, disposeHandler: context.Settings.SharedHandler is null)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = httpVersion,
+
+            // Plain-text HTTP/2 needs prior knowledge (h2c): ask for exactly the version given.
+            DefaultVersionPolicy = httpVersion.Major >= 2 && baseAddress.Scheme == Uri.UriSchemeHttp
+                ? HttpVersionPolicy.RequestVersionExact
+                : HttpVersionPolicy.RequestVersionOrLower,
+        };
+        RequestTimeout = context.Settings.RequestTimeout;
+    }
+
+    /// <summary>Headers sent with every request of this user (authorization, user agent).</summary>
+    public HttpRequestHeaders DefaultRequestHeaders => _client.DefaultRequestHeaders;
+
+    /// <summary>How long a request may take, to the last body byte, before it fails with a timeout.</summary>
+    /// <value>The run's <c>--request-timeout</c> (60 s unless set).</value>
+    public TimeSpan RequestTimeout { get; set; }
+
+    /// <summary>Sends a GET request.</summary>
+    /// <param name="path">A path appended to the host (<c>/predict</c>), or an absolute URL.</param>
+    /// <param name="name">The statistics row; defaults to <paramref name="path"/>. Give one name to URLs that differ only by ids.</param>
+    /// <param name="check">Inspects the result before it is recorded and may call <see cref="HttpResult.Failure"/> or <see cref="HttpResult.Success"/>.</param>
+    /// <param name="timeout">Overrides <see cref="RequestTimeout"/> for this request.</param>
+    public Task<HttpResult> GetAsync(string path, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Get, path, null, name, check, timeout);
+
+    /// <summary>Sends a POST request with <paramref name="content"/> as its body.</summary>
+    /// <param name="path">A path appended to the host (<c>/predict</c>), or an absolute URL.</param>
+    /// <param name="content">The request body, or <see langword="null"/> for none.</param>
+    /// <param name="name">The statistics row; defaults to <paramref name="path"/>.</param>
+    /// <param name="check">Inspects the result before it is recorded; may call <see cref="HttpResult.Failure"/> or <see cref="HttpResult.Success"/>.</param>
+    /// <param name="timeout">Overrides <see cref="RequestTimeout"/> for this request.</param>
+    public Task<HttpResult> PostAsync(string path, HttpContent? content, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Post, path, content, name, check, timeout);
+
+    /// <summary>Sends a PUT request.</summary>
+    /// <param name="path">A path appended to the host (<c>/predict</c>), or an absolute URL.</param>
+    /// <param name="content">The request body, or <see langword="null"/> for none.</param>
+    /// <param name="name">The statistics row; defaults to <paramref name="path"/>.</param>
+    /// <param name="check">Inspects the result before it is recorded; may call <see cref="HttpResult.Failure"/> or <see cref="HttpResult.Success"/>.</param>
+    /// <param name="timeout">Overrides <see cref="RequestTimeout"/> for this request.</param>
+    public Task<HttpResult> PutAsync(string path, HttpContent? content, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Put, path, content, name, check, timeout);
+
+    /// <summary>Sends a PATCH request.</summary>
+    /// <param name="path">A path appended to the host (<c>/predict</c>), or an absolute URL.</param>
+    /// <param name="content">The request body, or <see langword="null"/> for none.</param>
+    /// <param name="name">The statistics row; defaults to <paramref name="path"/>.</param>
+    /// <param name="check">Inspects the result before it is recorded; may call <see cref="HttpResult.Failure"/> or <see cref="HttpResult.Success"/>.</param>
+    /// <param name="timeout">Overrides <see cref="RequestTimeout"/> for this request.</param>
+    public Task<HttpResult> PatchAsync(string path, HttpContent? content, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Patch, path, content, name, check, timeout);
+
+    /// <summary>Sends a DELETE request.</summary>
+    /// <param name="path">A path appended to the host (<c>/predict</c>), or an absolute URL.</param>
+    /// <param name="name">The statistics row; defaults to <paramref name="path"/>.</param>
+    /// <param name="check">Inspects the result before it is recorded; may call <see cref="HttpResult.Failure"/> or <see cref="HttpResult.Success"/>.</param>
+    /// <param name="timeout">Overrides <see cref="RequestTimeout"/> for this request.</param>
+    public Task<HttpResult> DeleteAsync(string path, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Delete, path, null, name, check, timeout);
+
+    /// <summary>Sends a HEAD request.</summary>
+    /// <param name="path">A path appended to the host (<c>/predict</c>), or an absolute URL.</param>
+    /// <param name="name">The statistics row; defaults to <paramref name="path"/>.</param>
+    /// <param name="check">Inspects the result before it is recorded; may call <see cref="HttpResult.Failure"/> or <see cref="HttpResult.Success"/>.</param>
+    /// <param name="timeout">Overrides <see cref="RequestTimeout"/> for this request.</param>
+    public Task<HttpResult> HeadAsync(string path, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Head, path, null, name, check, timeout);
+
+    /// <summary>Sends a request built by the caller (any method, headers, version). A relative URI is appended to the host.</summary>
+    /// <param name="request">The request; this method disposes it.</param>
+    /// <param name="name">The statistics row; defaults to the request's URI as given.</param>
+    /// <param name="check">Inspects the result before it is recorded.</param>
+    /// <param name="timeout">Overrides <see cref="RequestTimeout"/> for this request.</param>
+    public Task<HttpResult> SendAsync(HttpRequestMessage request, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string given = request.RequestUri?.OriginalString ?? "/";
+        if (request.RequestUri is null || !request.RequestUri.IsAbsoluteUri)
+        {
+            request.RequestUri = Resolve(given);
+        }
+
+        return SendCoreAsync(request, name ?? given, check, timeout ?? RequestTimeout);
+    }
+
+    /// <summary>Closes this user's connections.</summary>
+    public void Dispose() => _client.Dispose();
+
+    internal static SocketsHttpHandler CreateHandler(RunSettings settings, bool useCookies) => new()
+    {
+        UseProxy = false,
+        UseCookies = useCookies,
+        AllowAutoRedirect = true,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        ConnectTimeout = settings.RequestTimeout,
+
+        // No trace-context headers: the generator should send what the scenario says, nothing more.
+        ActivityHeadersPropagator = null,
+    };
+
+    private Task<HttpResult> SendAsync(HttpMethod method, string path, HttpContent? content, string? name, Action<HttpResult>? check, TimeSpan? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var request = new HttpRequestMessage(method, Resolve(path)) { Content = content };
+        return SendCoreAsync(request, name ?? path, check, timeout ?? RequestTimeout);
+    }
+
+    private async Task<HttpResult> SendCoreAsync(HttpRequestMessage request, string name, Action<HttpResult>? check, TimeSpan timeout)
+    {
+        MetricsRecorder recorder = _context.Recorder;
+        TimeProvider time = _context.Time;
+        int rowId = recorder.GetRowId(request.Method.Method, name);
+        long bytesSent = request.Content?.Headers.ContentLength ?? 0;
+        CancellationToken kill = _context.Kill;
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
+        deadline.CancelAfter(timeout);
+
+        HttpResponseMessage? response = null;
+        byte[] body = [];
+        string? error = null;
+        Exception? exception = null;
+        long start = time.GetTimestamp();
+        long firstByte = start;
+        long end;
+        try
+        {
+            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            firstByte = time.GetTimestamp();
+            body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+            end = time.GetTimestamp();
+            if (!response.IsSuccessStatusCode)
+            {
+                error = FailureReason.ForStatus((int)response.StatusCode, response.ReasonPhrase);
+            }
+        }
+        catch (OperationCanceledException) when (kill.IsCancellationRequested)
+        {
+            // The user is being stopped: the request is abandoned, not measured.
+            response?.Dispose();
+            request.Dispose();
+            throw;
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
+        {
+            end = time.GetTimestamp();
+            error = FailureReason.ForTimeout(timeout);
+            exception = ex;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException)
+        {
+            end = time.GetTimestamp();
+            error = FailureReason.ForException(ex);
+            exception = ex;
+        }
+        finally
+        {
+            request.Dispose();
+        }
+
+        double frequency = time.TimestampFrequency;
+        var result = new HttpResult(
+            response is null ? 0 : (int)response.StatusCode,
+            response?.ReasonPhrase,
+            response?.Headers,
+            response?.Content.Headers,
+            body,
+            TimeSpan.FromSeconds((end - start) / frequency),
+            TimeSpan.FromSeconds((firstByte - start) / frequency),
+            error,
+            exception);
+        response?.Dispose();
+
+        if (check is not null)
+        {
+            try
+            {
+                check(result);
+            }
+#pragma warning disable CA1031 // A check that throws is a failed check, reported as the request's failure, not a crash.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                result.Failure($"CheckFailed: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        result.Seal();
+        int errorId = result.Error is null ? 0 : recorder.GetErrorId(result.Error);
+        var sample = new RequestSample(rowId, errorId, result.StatusCode, start, start, firstByte, end, bytesSent, body.Length);
+        recorder.Record(in sample);
+        return result;
+    }
+
+    private Uri Resolve(string path)
+    {
+        if (_uris.TryGetValue(path, out Uri? uri))
+        {
+            return uri;
+        }
+
+        if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            uri = new Uri(path, UriKind.Absolute);
+        }
+        else
+        {
+            // Locust joins host and path as strings, so a host with a path prefix keeps it.
+            uri = new Uri(path.StartsWith('/') ? _basePrefix + path : _basePrefix + "/" + path, UriKind.Absolute);
+        }
+
+        if (_uris.Count < UriCacheLimit)
+        {
+            _uris[path] = uri;
+        }
+
+        return uri;
+    }
+}

@@ -1,0 +1,272 @@
+using Stampede.Http;
+using Stampede.Metrics;
+using Stampede.Monitoring;
+
+namespace Stampede.Load;
+
+/// <summary>
+/// One closed-model load test: spawns virtual users toward the target of its shape, runs their tasks,
+/// and measures every request. Create it, subscribe to <see cref="SnapshotTaken"/> for live numbers,
+/// and await <see cref="RunAsync"/>.
+/// </summary>
+public sealed partial class LoadTest : IDisposable
+{
+    private static readonly TimeSpan PumpPeriod = TimeSpan.FromMilliseconds(50);
+
+    private readonly LoadTestOptions _options;
+    private readonly IReadOnlyList<UserClassInfo> _classes;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private volatile StatsSnapshot? _latest;
+    private int _users;
+
+    /// <summary>Prepares a run; throws <see cref="ArgumentException"/> for invalid options and <see cref="ScenarioException"/> for unusable user classes.</summary>
+    /// <param name="options">The run's settings; validated here.</param>
+    /// <param name="userTypes">The user classes (subclasses of <see cref="User"/>).</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> unless a test fakes it.</param>
+    public LoadTest(LoadTestOptions options, IEnumerable<Type> userTypes, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(userTypes);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+
+        Type[] types = [.. userTypes.Distinct()];
+        if (types.Length == 0)
+        {
+            throw new ScenarioException("No user classes were given: pass at least one class derived from User or HttpUser.");
+        }
+
+        var classes = new List<UserClassInfo>();
+        foreach (Type type in types)
+        {
+            UserClassInfo? info = UserClassInfo.Create(type, options.Tags, options.ExcludeTags);
+            if (info is not null)
+            {
+                classes.Add(info);
+            }
+        }
+
+        if (classes.Count == 0)
+        {
+            throw new ScenarioException(
+                $"No task is left to run after tag filtering (--tags {string.Join(',', options.Tags)} --exclude-tags {string.Join(',', options.ExcludeTags)}): check the tag names.");
+        }
+
+        if (classes.All(c => c.Weight == 0 && c.FixedCount == 0))
+        {
+            throw new ScenarioException("Every user class has weight 0 and no fixed count: give at least one class a weight above 0 or a fixed count.");
+        }
+
+        foreach (UserClassInfo c in classes.Where(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
+        {
+            if (options.Host is null && c.Create().Host is null)
+            {
+                throw new ScenarioException($"{c.Name} needs a host and none was given: pass --host http://127.0.0.1:8080 (or STAMPEDE_HOST), or override Host in {c.Name}.");
+            }
+        }
+
+        _classes = classes;
+    }
+
+    /// <summary>Raised once a second with fresh statistics, on the metrics thread; keep handlers short.</summary>
+    public event Action<StatsSnapshot>? SnapshotTaken;
+
+    /// <summary>Raised when the generator warns about itself (CPU above the threshold).</summary>
+    public event Action<GeneratorWarning>? GeneratorWarningRaised;
+
+    /// <summary>The latest statistics, or <see langword="null"/> before the first second.</summary>
+    public StatsSnapshot? Latest => _latest;
+
+    /// <summary>Users running now.</summary>
+    public int Users => Volatile.Read(ref _users);
+
+    /// <summary>The user classes as they will run.</summary>
+    public IReadOnlyList<UserClassSummary> UserClasses => [.. _classes.Select(c => new UserClassSummary(
+        c.Name, c.Weight, c.FixedCount, [.. c.Tasks.Select(t => new TaskSummary(t.Name, t.Weight, t.Tags))]))];
+
+    /// <summary>Asks the run to stop: users stop as at the end of the run time, and outputs are complete.</summary>
+    public void Stop() => _stop.Cancel();
+
+    /// <summary>Runs the test until its run time, its shape, <see cref="Stop"/> or <paramref name="cancellationToken"/> ends it.</summary>
+    /// <returns>The final statistics; cancellation ends the run early but still returns them.</returns>
+    public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        CancellationToken stopToken = linked.Token;
+        int seed = _options.Seed ?? Random.Shared.Next();
+
+        var recorder = new MetricsRecorder();
+        var monitor = new GeneratorMonitor(_options.CpuWarningThresholdPercent);
+        monitor.WarningRaised += w => GeneratorWarningRaised?.Invoke(w);
+        using SocketsHttpHandler? shared = _options.ShareConnections
+            ? HttpSession.CreateHandler(new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null), useCookies: false)
+            : null;
+        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, shared);
+
+        long start = _time.GetTimestamp();
+        var aggregator = new MetricsAggregator(recorder, monitor, _time, start);
+        using var pumpStop = new CancellationTokenSource();
+        Task pump = PumpAsync(aggregator, monitor, start, pumpStop.Token);
+
+        var crowd = new Crowd(this, recorder, settings, seed);
+        StopReason reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
+
+        await crowd.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
+        long end = _time.GetTimestamp();
+        await pumpStop.CancelAsync().ConfigureAwait(false);
+        await pump.ConfigureAwait(false);
+
+        Volatile.Write(ref _users, 0);
+        aggregator.Users = 0;
+        aggregator.Complete(end);
+        monitor.Sample(_time.GetElapsedTime(start, end), aggregator.Snapshot(end).History.Count);
+        StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true);
+        _latest = final;
+        return new RunResult
+        {
+            Stats = final,
+            StopReason = reason,
+            Seed = seed,
+            EndedAt = final.Timestamp,
+            UserClasses = UserClasses,
+        };
+    }
+
+    /// <summary>Releases the stop signal.</summary>
+    public void Dispose() => _stop.Dispose();
+
+    private async Task<StopReason> ControlAsync(Crowd crowd, MetricsAggregator aggregator, long start, CancellationToken stopToken)
+    {
+        LoadShape shape = _options.Shape ?? LoadShapes.Constant(_options.Users, _options.SpawnRate);
+        double runTime = _options.RunTime?.TotalSeconds ?? double.PositiveInfinity;
+        var ramp = new UserRamp();
+        var target = new LoadTarget(0, 1);
+        double nextTick = 0;
+        int maxUsers = crowd.Mix.FixedTotal > 0 && !_classes.Any(c => c.FixedCount == 0 && c.Weight > 0) ? crowd.Mix.FixedTotal : int.MaxValue;
+
+        while (true)
+        {
+            double elapsed = _time.GetElapsedTime(start).TotalSeconds;
+            if (stopToken.IsCancellationRequested)
+            {
+                return StopReason.Interrupted;
+            }
+
+            if (elapsed >= runTime)
+            {
+                return StopReason.RunTimeElapsed;
+            }
+
+            if (elapsed >= nextTick)
+            {
+                LoadTarget? next;
+                try
+                {
+                    next = shape.Tick(new LoadShapeContext(TimeSpan.FromSeconds(elapsed), crowd.Running));
+                }
+#pragma warning disable CA1031 // A shape that throws ends the run like a finished shape; the error is reported, the results kept.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    crowd.Recorder.RecordUserError($"{shape.GetType().Name}.Tick", ex);
+                    return StopReason.ShapeFinished;
+                }
+
+                if (next is not { } t)
+                {
+                    return StopReason.ShapeFinished;
+                }
+
+                if (t.Users < 0 || !(t.SpawnRate > 0) || double.IsInfinity(t.SpawnRate))
+                {
+                    crowd.Recorder.RecordUserError(
+                        $"{shape.GetType().Name}.Tick",
+                        new ScenarioException($"The shape returned {t.Users} users at {t.SpawnRate} users/s: users must be 0 or more and the spawn rate above 0."));
+                    return StopReason.ShapeFinished;
+                }
+
+                target = t with { Users = Math.Min(t.Users, maxUsers) };
+                nextTick = Math.Floor(elapsed) + 1;
+            }
+
+            int delta = ramp.Step(elapsed, target);
+            for (; delta > 0; delta--)
+            {
+                crowd.Spawn();
+            }
+
+            for (; delta < 0; delta++)
+            {
+                crowd.StopNewest(_options.StopTimeout);
+            }
+
+            int running = crowd.Running;
+            Volatile.Write(ref _users, running);
+            aggregator.Users = running;
+            if (running == 0 && crowd.Spawned > 0 && ramp.Users == target.Users && target.Users > 0 && crowd.AllSelfStopped)
+            {
+                return StopReason.AllUsersStopped;
+            }
+
+            double wake = Math.Min(Math.Min(nextTick, ramp.NextChangeAt ?? double.PositiveInfinity), runTime);
+            double wait = wake - _time.GetElapsedTime(start).TotalSeconds;
+            if (wait > 0)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(wait), _time, stopToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return StopReason.Interrupted;
+                }
+            }
+        }
+    }
+
+    private async Task PumpAsync(MetricsAggregator aggregator, GeneratorMonitor monitor, long start, CancellationToken cancellationToken)
+    {
+        long frequency = _time.TimestampFrequency;
+        long nextSecond = start + frequency;
+        using var timer = new PeriodicTimer(PumpPeriod, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                aggregator.Drain();
+                long now = _time.GetTimestamp();
+                if (now < nextSecond)
+                {
+                    continue;
+                }
+
+                aggregator.CloseIntervals(now);
+                monitor.Sample(_time.GetElapsedTime(start, now), (now - start) / frequency);
+                StatsSnapshot snapshot = aggregator.Snapshot(now);
+                _latest = snapshot;
+                try
+                {
+                    SnapshotTaken?.Invoke(snapshot);
+                }
+#pragma warning disable CA1031 // A failing subscriber (a console view) must not stop measuring; its error is reported with the user errors.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    aggregator.RecordSubscriberError(ex);
+                }
+
+                nextSecond += frequency;
+                if (nextSecond <= now)
+                {
+                    nextSecond = now + frequency;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended.
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace Stampede.Load;
+
+/// <summary>Settings of one closed-model run. Mutable; checked by <see cref="Validate"/> before the run starts.</summary>
+public sealed class LoadTestOptions
+{
+    /// <summary>Base address requests go to (<c>http://127.0.0.1:8080</c>); a user class may override it.</summary>
+    /// <value><see langword="null"/>: every HTTP user class must then set its own.</value>
+    public string? Host { get; set; }
+
+    /// <summary>Peak number of concurrent users (<c>--users</c>); ignored when <see cref="Shape"/> is set.</summary>
+    /// <value>1.</value>
+    public int Users { get; set; } = 1;
+
+    /// <summary>Users started per second (<c>--spawn-rate</c>); fractional allowed; also the rate users stop at on ramp-down.</summary>
+    /// <value>1.</value>
+    public double SpawnRate { get; set; } = 1;
+
+    /// <summary>Stops the run after this long (<c>--run-time</c>); <see langword="null"/> runs until stopped or the shape ends.</summary>
+    /// <value><see langword="null"/>.</value>
+    public TimeSpan? RunTime { get; set; }
+
+    /// <summary>How long a stopping user may finish its current task before it is cancelled (<c>--stop-timeout</c>).</summary>
+    /// <value>Zero: in-flight tasks are cancelled at once and their requests not recorded, as in Locust.</value>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A custom load shape; replaces <see cref="Users"/> and <see cref="SpawnRate"/>.</summary>
+    /// <value><see langword="null"/>.</value>
+    public LoadShape? Shape { get; set; }
+
+    /// <summary>Run only tasks with at least one of these tags (<c>--tags</c>); empty runs all.</summary>
+    public IReadOnlyCollection<string> Tags { get; set; } = [];
+
+    /// <summary>Never run tasks with any of these tags (<c>--exclude-tags</c>).</summary>
+    public IReadOnlyCollection<string> ExcludeTags { get; set; } = [];
+
+    /// <summary>Seed of every random choice (task picks, wait times), so runs repeat; <see langword="null"/> picks one and reports it.</summary>
+    /// <value><see langword="null"/>.</value>
+    public int? Seed { get; set; }
+
+    /// <summary>Default limit for one request, to the last body byte (<c>--request-timeout</c>).</summary>
+    /// <value>60 s.</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>HTTP version requested (<c>--http-version</c>): 1.1 or 2 (plain-text HTTP/2 uses prior knowledge).</summary>
+    /// <value>1.1.</value>
+    public Version HttpVersion { get; set; } = System.Net.HttpVersion.Version11;
+
+    /// <summary>All users share one connection pool instead of each owning its connections (<c>--shared-connections</c>).</summary>
+    /// <remarks>Fewer sockets, but a load balancer then sees a few clients instead of a crowd, which hides uneven balancing and skews autoscaling tests.</remarks>
+    /// <value><see langword="false"/>.</value>
+    public bool ShareConnections { get; set; }
+
+    /// <summary>Generator CPU (percent of all cores) above which the run warns that its latencies are suspect.</summary>
+    /// <value>90.</value>
+    public double CpuWarningThresholdPercent { get; set; } = 90;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option, its value and what is valid.</summary>
+    public void Validate()
+    {
+        if (Users < 0)
+        {
+            throw Invalid(nameof(Users), Users, "a number of users, 0 or more");
+        }
+
+        if (!(SpawnRate > 0) || double.IsInfinity(SpawnRate))
+        {
+            throw Invalid(nameof(SpawnRate), SpawnRate, "users per second above 0, e.g. 10 or 0.5");
+        }
+
+        if (RunTime is { } runTime && runTime <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(RunTime), runTime, "a positive duration, or null to run until stopped");
+        }
+
+        if (StopTimeout < TimeSpan.Zero)
+        {
+            throw Invalid(nameof(StopTimeout), StopTimeout, "a duration of 0 or more");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(RequestTimeout), RequestTimeout, "a positive duration");
+        }
+
+        if (HttpVersion.Major is not (1 or 2))
+        {
+            throw Invalid(nameof(HttpVersion), HttpVersion, "1.1 or 2.0");
+        }
+
+        if (!(CpuWarningThresholdPercent is > 0 and <= 100))
+        {
+            throw Invalid(nameof(CpuWarningThresholdPercent), CpuWarningThresholdPercent, "a percentage above 0 and up to 100");
+        }
+
+        if (Host is not null && (!Uri.TryCreate(Host, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw Invalid(nameof(Host), Host, "an absolute http:// or https:// URL such as http://127.0.0.1:8080");
+        }
+    }
+
+    private static ArgumentException Invalid(string option, object value, string valid) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{option} is {value}; it must be {valid}."), option);
+}
+
+/// <summary>The settings users read while the run goes on.</summary>
+internal sealed record RunSettings(string? Host, Version HttpVersion, TimeSpan RequestTimeout, HttpMessageHandler? SharedHandler);

@@ -1,0 +1,54 @@
+using Stampede.Metrics;
+
+namespace Stampede.Load;
+
+/// <summary>What a finished run produced.</summary>
+public sealed record RunResult
+{
+    /// <summary>The final statistics, with encoded histograms.</summary>
+    public required StatsSnapshot Stats { get; init; }
+
+    /// <summary>Why the run ended.</summary>
+    public required StopReason StopReason { get; init; }
+
+    /// <summary>The seed every random choice came from; pass it again to repeat the run's choices.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Wall-clock end of the run.</summary>
+    public required DateTimeOffset EndedAt { get; init; }
+
+    /// <summary>The user classes that ran, with their weights and tasks.</summary>
+    public required IReadOnlyList<UserClassSummary> UserClasses { get; init; }
+
+    /// <summary>Whether any request failed or any task threw.</summary>
+    public bool HasErrors => Stats.Total.Failures > 0 || Stats.Errors.Count > 0;
+}
+
+/// <summary>Why a run ended.</summary>
+public enum StopReason
+{
+    /// <summary>The run time elapsed.</summary>
+    RunTimeElapsed,
+
+    /// <summary>The load shape returned no target (its last stage ended).</summary>
+    ShapeFinished,
+
+    /// <summary>The run was stopped from outside (Ctrl-C, SIGTERM, <see cref="LoadTest.Stop"/>).</summary>
+    Interrupted,
+
+    /// <summary>Every user stopped itself.</summary>
+    AllUsersStopped,
+}
+
+/// <summary>A user class as it ran.</summary>
+/// <param name="Name">Class name.</param>
+/// <param name="Weight">Its class weight.</param>
+/// <param name="FixedCount">Its fixed count, 0 when weighted.</param>
+/// <param name="Tasks">Its tasks (after tag filtering) with their weights.</param>
+public sealed record UserClassSummary(string Name, int Weight, int FixedCount, IReadOnlyList<TaskSummary> Tasks);
+
+/// <summary>A task as it ran.</summary>
+/// <param name="Name">Class and method name.</param>
+/// <param name="Weight">Its weight.</param>
+/// <param name="Tags">Its tags.</param>
+public sealed record TaskSummary(string Name, int Weight, IReadOnlyList<string> Tags);

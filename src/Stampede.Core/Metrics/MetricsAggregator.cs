@@ -1,0 +1,326 @@
+using System.Collections.Immutable;
+using Stampede.Monitoring;
+
+namespace Stampede.Metrics;
+
+/// <summary>
+/// The one owner of a run's histograms: drains every thread's sample buffer, folds each sample into
+/// its row and its one-second interval, closes intervals and builds immutable snapshots. Every method
+/// must be called from a single thread at a time (the metrics pump, or a test).
+/// </summary>
+/// <remarks>
+/// A sample belongs to the second in which its response completed, counted from the run's start, so
+/// the per-second history is exact whatever the drain cadence. An interval closes once the clock is
+/// <see cref="IntervalGrace"/> past its end, leaving time for samples still in buffers.
+/// </remarks>
+internal sealed class MetricsAggregator
+{
+    /// <summary>How long after its end an interval is closed.</summary>
+    public static readonly TimeSpan IntervalGrace = TimeSpan.FromMilliseconds(250);
+
+    private const int CurrentWindowSeconds = 10;
+    private static readonly RowKey TotalKey = new(string.Empty, "Aggregated");
+
+    private readonly MetricsRecorder _recorder;
+    private readonly GeneratorMonitor _monitor;
+    private readonly long _startTimestamp;
+    private readonly DateTimeOffset _startedAt;
+    private readonly long _frequency;
+    private readonly long _graceTicks;
+    private readonly List<RowAccumulator?> _rows = [];
+    private readonly RowAccumulator _total = new(trackTimeToFirstByte: true);
+    private readonly SortedDictionary<long, IntervalAccumulator> _open = [];
+    private readonly Stack<RowAccumulator> _pool = new();
+    private readonly Dictionary<(int Row, int Error), long> _failures = [];
+    private readonly Dictionary<(string Source, string Type, string Message), (string StackTrace, long Count)> _userErrors = [];
+    private ImmutableList<IntervalStats> _history = [];
+    private long _nextSecondToClose;
+    private long _lastTimestamp;
+    private int _users;
+
+    public MetricsAggregator(MetricsRecorder recorder, GeneratorMonitor monitor, TimeProvider time, long startTimestamp)
+    {
+        _recorder = recorder;
+        _monitor = monitor;
+        _startTimestamp = startTimestamp;
+        _lastTimestamp = startTimestamp;
+        _startedAt = time.GetUtcNow();
+        _frequency = time.TimestampFrequency;
+        _graceTicks = (long)(IntervalGrace.TotalSeconds * _frequency);
+    }
+
+    /// <summary>Users running now; written by the runner, read when an interval closes.</summary>
+    public int Users
+    {
+        get => Volatile.Read(ref _users);
+        set => Volatile.Write(ref _users, value);
+    }
+
+    public long StartTimestamp => _startTimestamp;
+
+    /// <summary>Moves every recorded sample and user error into the statistics.</summary>
+    public int Drain()
+    {
+        var sink = new Sink(this);
+        int drained = _recorder.Drain(ref sink);
+        while (_recorder.TryDequeueUserError(out UserError error))
+        {
+            var key = (error.Source, error.Exception.GetType().Name, error.Exception.Message);
+            _userErrors[key] = _userErrors.TryGetValue(key, out var seen)
+                ? (seen.StackTrace, seen.Count + 1)
+                : (error.Exception.ToString(), 1);
+        }
+
+        return drained;
+    }
+
+    /// <summary>Records an exception thrown by a snapshot subscriber (a console view) with the user errors.</summary>
+    public void RecordSubscriberError(Exception exception)
+    {
+        _recorder.RecordUserError("SnapshotTaken subscriber", exception);
+    }
+
+    /// <summary>Closes every one-second interval that ended at least <see cref="IntervalGrace"/> before <paramref name="nowTimestamp"/>.</summary>
+    public void CloseIntervals(long nowTimestamp)
+    {
+        long closable = (nowTimestamp - _startTimestamp - _graceTicks) / _frequency; // seconds [0, closable) are complete
+        while (_nextSecondToClose < closable)
+        {
+            CloseInterval(_nextSecondToClose, 1.0);
+        }
+
+        _lastTimestamp = Math.Max(_lastTimestamp, nowTimestamp);
+    }
+
+    /// <summary>Ends the run at <paramref name="endTimestamp"/>: drains and closes every interval, the last one possibly partial.</summary>
+    public void Complete(long endTimestamp)
+    {
+        Drain();
+        long ticks = Math.Max(0, endTimestamp - _startTimestamp);
+        long fullSeconds = ticks / _frequency;
+        while (_nextSecondToClose < fullSeconds)
+        {
+            CloseInterval(_nextSecondToClose, 1.0);
+        }
+
+        double remainder = (ticks - (fullSeconds * _frequency)) / (double)_frequency;
+        if (remainder > 0.001 || _open.Count > 0)
+        {
+            CloseInterval(_nextSecondToClose, Math.Max(remainder, 0.001));
+        }
+
+        _lastTimestamp = Math.Max(_lastTimestamp, endTimestamp);
+    }
+
+    /// <summary>An immutable snapshot at <paramref name="nowTimestamp"/>.</summary>
+    public StatsSnapshot Snapshot(long nowTimestamp, bool includeHistograms = false)
+    {
+        _lastTimestamp = Math.Max(_lastTimestamp, nowTimestamp);
+        double elapsedSeconds = (_lastTimestamp - _startTimestamp) / (double)_frequency;
+        Dictionary<RowKey, (long Requests, long Failures)> recent = RecentCounts(out double recentSeconds);
+
+        var rows = new List<RowStats>(_rows.Count);
+        for (int id = 0; id < _rows.Count; id++)
+        {
+            RowAccumulator? accumulator = _rows[id];
+            if (accumulator is null)
+            {
+                continue;
+            }
+
+            RowKey key = _recorder.GetRow(id);
+            rows.Add(WithCurrentRates(accumulator.ToStats(key, elapsedSeconds, _frequency, includeHistograms), recent, recentSeconds));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int byName = string.CompareOrdinal(a.Key.Name, b.Key.Name);
+            return byName != 0 ? byName : string.CompareOrdinal(a.Key.Method, b.Key.Method);
+        });
+
+        var failures = new List<FailureStats>(_failures.Count);
+        foreach (((int row, int error), long count) in _failures)
+        {
+            RowKey key = _recorder.GetRow(row);
+            failures.Add(new FailureStats(key.Method, key.Name, _recorder.GetError(error), count));
+        }
+
+        failures.Sort(static (a, b) => b.Occurrences != a.Occurrences
+            ? b.Occurrences.CompareTo(a.Occurrences)
+            : string.CompareOrdinal(a.Name + a.Error, b.Name + b.Error));
+
+        var errors = new List<UserErrorStats>(_userErrors.Count);
+        foreach (((string source, string type, string message), (string stackTrace, long count)) in _userErrors)
+        {
+            errors.Add(new UserErrorStats(source, type, message, stackTrace, count));
+        }
+
+        errors.Sort(static (a, b) => b.Count.CompareTo(a.Count));
+
+        return new StatsSnapshot
+        {
+            StartedAt = _startedAt,
+            Timestamp = _startedAt + TimeSpan.FromSeconds(elapsedSeconds),
+            Elapsed = TimeSpan.FromSeconds(elapsedSeconds),
+            Users = Users,
+            Rows = rows,
+            Total = WithCurrentRates(_total.ToStats(TotalKey, elapsedSeconds, _frequency, includeHistograms), recent, recentSeconds),
+            Failures = failures,
+            Errors = errors,
+            History = _history,
+            Generator = _monitor.Current,
+        };
+    }
+
+    private void Fold(in RequestSample sample)
+    {
+        long latencyTicks = Math.Max(0, sample.End - sample.IntendedStart);
+        long ttfbTicks = Math.Max(0, sample.FirstByte - sample.IntendedStart);
+        long latencyMicros = ToMicros(latencyTicks);
+        long ttfbMicros = ToMicros(ttfbTicks);
+
+        RowAccumulator row = RowFor(sample.RowId);
+        row.Add(in sample, latencyTicks, latencyMicros, ttfbTicks, ttfbMicros);
+        _total.Add(in sample, latencyTicks, latencyMicros, ttfbTicks, ttfbMicros);
+
+        if (sample.IsFailure)
+        {
+            var key = (sample.RowId, sample.ErrorId);
+            _failures[key] = _failures.GetValueOrDefault(key) + 1;
+        }
+
+        // A sample that completes in a second already closed (it sat in a buffer past the grace
+        // period) is counted in the oldest open second rather than lost.
+        long second = Math.Max(_nextSecondToClose, Math.Max(0, sample.End - _startTimestamp) / _frequency);
+        IntervalAccumulator interval = IntervalFor(second);
+        interval.Row(sample.RowId, this).Add(in sample, latencyTicks, latencyMicros, 0, 0);
+        interval.Total.Add(in sample, latencyTicks, latencyMicros, 0, 0);
+    }
+
+    private long ToMicros(long ticks)
+    {
+        // Rounded to the nearest microsecond; ticks * 1e6 stays inside a long for a one-hour span at 1 GHz.
+        long clamped = Math.Min(ticks, RowAccumulator.HighestTrackableMicros * (_frequency / 1_000_000 + 1));
+        long micros = ((clamped * 1_000_000) + (_frequency / 2)) / _frequency;
+        return Math.Min(micros, RowAccumulator.HighestTrackableMicros);
+    }
+
+    private RowAccumulator RowFor(int rowId)
+    {
+        while (_rows.Count <= rowId)
+        {
+            _rows.Add(null);
+        }
+
+        return _rows[rowId] ??= new RowAccumulator(trackTimeToFirstByte: true);
+    }
+
+    private IntervalAccumulator IntervalFor(long second)
+    {
+        if (!_open.TryGetValue(second, out IntervalAccumulator? interval))
+        {
+            interval = new IntervalAccumulator(Rent());
+            _open.Add(second, interval);
+        }
+
+        return interval;
+    }
+
+    private RowAccumulator Rent() => _pool.TryPop(out RowAccumulator? accumulator) ? accumulator : new RowAccumulator(trackTimeToFirstByte: false);
+
+    private void CloseInterval(long second, double durationSeconds)
+    {
+        IReadOnlyList<RowStats> rows = [];
+        RowStats total;
+        if (_open.Remove(second, out IntervalAccumulator? interval))
+        {
+            var list = new List<RowStats>(interval.Rows.Count);
+            foreach ((int rowId, RowAccumulator accumulator) in interval.Rows)
+            {
+                list.Add(accumulator.ToStats(_recorder.GetRow(rowId), durationSeconds, _frequency, includeHistogram: true));
+                accumulator.Reset();
+                _pool.Push(accumulator);
+            }
+
+            list.Sort(static (a, b) => string.CompareOrdinal(a.Key.Name + "\0" + a.Key.Method, b.Key.Name + "\0" + b.Key.Method));
+            rows = list;
+            total = interval.Total.ToStats(TotalKey, durationSeconds, _frequency, includeHistogram: true);
+            interval.Total.Reset();
+            _pool.Push(interval.Total);
+        }
+        else
+        {
+            total = new RowStats { Key = TotalKey, Percentiles = EmptyPercentiles };
+        }
+
+        _history = _history.Add(new IntervalStats
+        {
+            Second = second,
+            Start = _startedAt + TimeSpan.FromSeconds(second),
+            DurationSeconds = durationSeconds,
+            Users = Users,
+            Rows = rows,
+            Total = total with { CurrentRequestsPerSecond = total.RequestsPerSecond, CurrentFailuresPerSecond = total.FailuresPerSecond },
+        });
+        _nextSecondToClose = second + 1;
+    }
+
+    private static readonly IReadOnlyList<PercentileValue> EmptyPercentiles =
+        [.. Percentiles.Standard.Select(p => new PercentileValue(p, 0))];
+
+    private Dictionary<RowKey, (long Requests, long Failures)> RecentCounts(out double seconds)
+    {
+        var counts = new Dictionary<RowKey, (long, long)>();
+        seconds = 0;
+        int from = Math.Max(0, _history.Count - CurrentWindowSeconds);
+        for (int i = from; i < _history.Count; i++)
+        {
+            IntervalStats interval = _history[i];
+            seconds += interval.DurationSeconds;
+            foreach (RowStats row in interval.Rows)
+            {
+                (long r, long f) = counts.GetValueOrDefault(row.Key);
+                counts[row.Key] = (r + row.Requests, f + row.Failures);
+            }
+
+            (long tr, long tf) = counts.GetValueOrDefault(TotalKey);
+            counts[TotalKey] = (tr + interval.Total.Requests, tf + interval.Total.Failures);
+        }
+
+        return counts;
+    }
+
+    private static RowStats WithCurrentRates(RowStats stats, Dictionary<RowKey, (long Requests, long Failures)> recent, double seconds)
+    {
+        if (seconds <= 0)
+        {
+            return stats with { CurrentRequestsPerSecond = stats.RequestsPerSecond, CurrentFailuresPerSecond = stats.FailuresPerSecond };
+        }
+
+        (long requests, long failures) = recent.GetValueOrDefault(stats.Key);
+        return stats with { CurrentRequestsPerSecond = requests / seconds, CurrentFailuresPerSecond = failures / seconds };
+    }
+
+    private readonly struct Sink(MetricsAggregator owner) : ISampleSink
+    {
+        public void Accept(in RequestSample sample) => owner.Fold(in sample);
+    }
+
+    private sealed class IntervalAccumulator(RowAccumulator total)
+    {
+        public Dictionary<int, RowAccumulator> Rows { get; } = [];
+
+        public RowAccumulator Total { get; } = total;
+
+        public RowAccumulator Row(int rowId, MetricsAggregator owner)
+        {
+            if (!Rows.TryGetValue(rowId, out RowAccumulator? accumulator))
+            {
+                accumulator = owner.Rent();
+                Rows.Add(rowId, accumulator);
+            }
+
+            return accumulator;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+
+namespace Stampede.Metrics;
+
+/// <summary>
+/// The write side of a run's metrics: virtual users record here, the <see cref="MetricsAggregator"/>
+/// drains. Recording a sample touches only the calling thread's own buffer.
+/// </summary>
+internal sealed class MetricsRecorder
+{
+    // The last buffer this thread used, plus every buffer it owns (one per live recorder: tests run
+    // several runs at once in one process, and a thread must not flip-flop between them).
+    [ThreadStatic]
+    private static ThreadSlot? t_slot;
+
+    [ThreadStatic]
+    private static List<ThreadSlot>? t_slots;
+
+    private static long s_nextId;
+
+    private readonly long _id = Interlocked.Increment(ref s_nextId);
+    private readonly Lock _registrationLock = new();
+    private readonly int _bufferCapacity;
+    private volatile SampleBuffer[] _buffers = [];
+
+    private readonly ConcurrentDictionary<(string Method, string Name), int> _rowIds = new();
+    private readonly List<RowKey> _rows = [];
+    private readonly ConcurrentDictionary<string, int> _errorIds = new(StringComparer.Ordinal);
+    private readonly List<string> _errors = [string.Empty];
+    private readonly ConcurrentQueue<UserError> _userErrors = new();
+
+    public MetricsRecorder(int bufferCapacity = 1 << 13)
+    {
+        _bufferCapacity = bufferCapacity;
+    }
+
+    /// <summary>The id of the (method, name) row; registered on first use.</summary>
+    public int GetRowId(string method, string name)
+    {
+        if (_rowIds.TryGetValue((method, name), out int id))
+        {
+            return id;
+        }
+
+        lock (_registrationLock)
+        {
+            if (_rowIds.TryGetValue((method, name), out id))
+            {
+                return id;
+            }
+
+            id = _rows.Count;
+            _rows.Add(new RowKey(method, name));
+            _rowIds[(method, name)] = id;
+            return id;
+        }
+    }
+
+    /// <summary>The id of a failure reason (never 0); registered on first use.</summary>
+    public int GetErrorId(string reason)
+    {
+        if (_errorIds.TryGetValue(reason, out int id))
+        {
+            return id;
+        }
+
+        lock (_registrationLock)
+        {
+            if (_errorIds.TryGetValue(reason, out id))
+            {
+                return id;
+            }
+
+            id = _errors.Count;
+            _errors.Add(reason);
+            _errorIds[reason] = id;
+            return id;
+        }
+    }
+
+    public RowKey GetRow(int rowId)
+    {
+        lock (_registrationLock)
+        {
+            return _rows[rowId];
+        }
+    }
+
+    public string GetError(int errorId)
+    {
+        lock (_registrationLock)
+        {
+            return _errors[errorId];
+        }
+    }
+
+    /// <summary>Records one request. Allocation-free and lock-free after the calling thread's first call.</summary>
+    public void Record(in RequestSample sample)
+    {
+        ThreadSlot? slot = t_slot;
+        if (slot is null || slot.RecorderId != _id)
+        {
+            slot = Register();
+        }
+
+        slot.Buffer.Write(in sample);
+    }
+
+    /// <summary>Records an exception a task (or hook) threw; rare, so it may allocate.</summary>
+    public void RecordUserError(string source, Exception exception)
+    {
+        _userErrors.Enqueue(new UserError(source, exception));
+    }
+
+    /// <summary>Drains every thread's buffer into <paramref name="sink"/>. Only the aggregator calls this.</summary>
+    public int Drain<TSink>(ref TSink sink)
+        where TSink : struct, ISampleSink
+    {
+        int total = 0;
+        foreach (SampleBuffer buffer in _buffers)
+        {
+            total += buffer.Drain(ref sink);
+        }
+
+        return total;
+    }
+
+    public bool TryDequeueUserError(out UserError error) => _userErrors.TryDequeue(out error);
+
+    private ThreadSlot Register()
+    {
+        t_slots ??= [];
+        for (int i = t_slots.Count - 1; i >= 0; i--)
+        {
+            if (!t_slots[i].Owner.TryGetTarget(out MetricsRecorder? owner))
+            {
+                t_slots.RemoveAt(i);
+            }
+            else if (ReferenceEquals(owner, this))
+            {
+                return t_slot = t_slots[i];
+            }
+        }
+
+        var slot = new ThreadSlot(_id, new WeakReference<MetricsRecorder>(this), new SampleBuffer(_bufferCapacity));
+        t_slots.Add(slot);
+        lock (_registrationLock)
+        {
+            _buffers = [.. _buffers, slot.Buffer];
+        }
+
+        t_slot = slot;
+        return slot;
+    }
+
+    // The id is what the hot path compares; the weak owner lets a thread drop the buffers of runs
+    // that have finished (tests run several runs in one process).
+    private sealed record ThreadSlot(long RecorderId, WeakReference<MetricsRecorder> Owner, SampleBuffer Buffer);
+}
+
+/// <summary>A statistics row: requests grouped by method and name, as in Locust.</summary>
+/// <param name="Method">HTTP method, or another request type such as <c>TASK</c>.</param>
+/// <param name="Name">The request name given by the scenario, or the URL path.</param>
+public readonly record struct RowKey(string Method, string Name);
+
+/// <summary>An exception thrown by user code, with where it came from.</summary>
+internal readonly record struct UserError(string Source, Exception Exception);

@@ -1,0 +1,52 @@
+namespace Stampede.Metrics;
+
+/// <summary>
+/// One measured request, as the hot path records it: small, immutable and free of references so that
+/// recording it copies a few words into a per-thread buffer and allocates nothing.
+/// </summary>
+/// <remarks>
+/// Every timestamp is a <see cref="TimeProvider.GetTimestamp"/> value of the run's clock (ticks of
+/// <see cref="TimeProvider.TimestampFrequency"/>). In a closed-model run the intended start equals the
+/// actual start; open-model runs set it to the scheduled time so latency can be measured from it.
+/// </remarks>
+internal readonly struct RequestSample
+{
+    public RequestSample(int rowId, int errorId, int statusCode, long intendedStart, long start, long firstByte, long end, long bytesSent, long bytesReceived)
+    {
+        RowId = rowId;
+        ErrorId = errorId;
+        StatusCode = statusCode;
+        IntendedStart = intendedStart;
+        Start = start;
+        FirstByte = firstByte;
+        End = end;
+        BytesSent = bytesSent;
+        BytesReceived = bytesReceived;
+    }
+
+    /// <summary>Row id from <see cref="MetricsRecorder.GetRowId"/>: one per (method, name).</summary>
+    public int RowId { get; }
+
+    /// <summary>0 for a success, otherwise the id of the failure reason from <see cref="MetricsRecorder.GetErrorId"/>.</summary>
+    public int ErrorId { get; }
+
+    /// <summary>HTTP status code, or 0 when no response arrived.</summary>
+    public int StatusCode { get; }
+
+    public long IntendedStart { get; }
+
+    public long Start { get; }
+
+    /// <summary>When the response headers arrived (time to first byte); equals <see cref="End"/> when none did.</summary>
+    public long FirstByte { get; }
+
+    public long End { get; }
+
+    /// <summary>Request body bytes.</summary>
+    public long BytesSent { get; }
+
+    /// <summary>Response body bytes.</summary>
+    public long BytesReceived { get; }
+
+    public bool IsFailure => ErrorId != 0;
+}

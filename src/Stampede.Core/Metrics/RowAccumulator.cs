@@ -1,0 +1,139 @@
+using HdrHistogram;
+
+namespace Stampede.Metrics;
+
+/// <summary>Counters and histograms of one row over one span; owned by the aggregator alone.</summary>
+internal sealed class RowAccumulator
+{
+    /// <summary>Histograms hold microseconds from 0 to one hour; longer requests are clamped to one hour.</summary>
+    public const long HighestTrackableMicros = 3_600_000_000;
+
+    private const int SignificantDigits = 3;
+
+    public RowAccumulator(bool trackTimeToFirstByte)
+    {
+        Latency = new LongHistogram(1, HighestTrackableMicros, SignificantDigits);
+        TimeToFirstByte = trackTimeToFirstByte ? new LongHistogram(1, HighestTrackableMicros, SignificantDigits) : null;
+        Reset();
+    }
+
+    public LongHistogram Latency { get; }
+
+    public LongHistogram? TimeToFirstByte { get; }
+
+    public long Count { get; private set; }
+
+    public long Failures { get; private set; }
+
+    public long SumTicks { get; private set; }
+
+    public long SumTimeToFirstByteTicks { get; private set; }
+
+    public long MinTicks { get; private set; }
+
+    public long MaxTicks { get; private set; }
+
+    public long BytesSent { get; private set; }
+
+    public long BytesReceived { get; private set; }
+
+    public void Add(in RequestSample sample, long latencyTicks, long latencyMicros, long ttfbTicks, long ttfbMicros)
+    {
+        Count++;
+        if (sample.IsFailure)
+        {
+            Failures++;
+        }
+
+        SumTicks += latencyTicks;
+        MinTicks = Math.Min(MinTicks, latencyTicks);
+        MaxTicks = Math.Max(MaxTicks, latencyTicks);
+        BytesSent += sample.BytesSent;
+        BytesReceived += sample.BytesReceived;
+        Latency.RecordValue(latencyMicros);
+        if (TimeToFirstByte is not null)
+        {
+            SumTimeToFirstByteTicks += ttfbTicks;
+            TimeToFirstByte.RecordValue(ttfbMicros);
+        }
+    }
+
+    public void Reset()
+    {
+        Latency.Reset();
+        TimeToFirstByte?.Reset();
+        Count = 0;
+        Failures = 0;
+        SumTicks = 0;
+        SumTimeToFirstByteTicks = 0;
+        MinTicks = long.MaxValue;
+        MaxTicks = 0;
+        BytesSent = 0;
+        BytesReceived = 0;
+    }
+
+    /// <summary>Builds the immutable statistics; <paramref name="seconds"/> is the span the rates divide by.</summary>
+    public RowStats ToStats(RowKey key, double seconds, long frequency, bool includeHistogram)
+    {
+        double ticksToMs = 1000.0 / frequency;
+        double min = Count == 0 ? 0 : Round(MinTicks * ticksToMs);
+        double max = Round(MaxTicks * ticksToMs);
+        var percentiles = new PercentileValue[Percentiles.Standard.Count];
+        for (int i = 0; i < percentiles.Length; i++)
+        {
+            double p = Percentiles.Standard[i];
+            percentiles[i] = new PercentileValue(p, PercentileMs(Latency, p, min, max));
+        }
+
+        PercentileValue[] ttfb = [];
+        if (TimeToFirstByte is not null && Count > 0)
+        {
+            ttfb = new PercentileValue[Percentiles.Standard.Count];
+            for (int i = 0; i < ttfb.Length; i++)
+            {
+                double p = Percentiles.Standard[i];
+                ttfb[i] = new PercentileValue(p, PercentileMs(TimeToFirstByte, p, 0, max));
+            }
+        }
+
+        double span = Math.Max(seconds, 1e-9);
+        return new RowStats
+        {
+            Key = key,
+            Requests = Count,
+            Failures = Failures,
+            MinMs = min,
+            MaxMs = max,
+            AverageMs = Count == 0 ? 0 : Round(SumTicks * ticksToMs / Count),
+            MedianMs = percentiles[0].ValueMs,
+            Percentiles = percentiles,
+            TimeToFirstBytePercentiles = ttfb,
+            AverageTimeToFirstByteMs = Count == 0 || TimeToFirstByte is null ? 0 : Round(SumTimeToFirstByteTicks * ticksToMs / Count),
+            BytesSent = BytesSent,
+            BytesReceived = BytesReceived,
+            RequestsPerSecond = seconds <= 0 ? 0 : Count / span,
+            FailuresPerSecond = seconds <= 0 ? 0 : Failures / span,
+            Histogram = includeHistogram ? HistogramCodec.Encode(Latency) : null,
+        };
+    }
+
+    private static double PercentileMs(LongHistogram histogram, double percentile, double minMs, double maxMs)
+    {
+        if (histogram.TotalCount == 0)
+        {
+            return 0;
+        }
+
+        if (percentile >= 100)
+        {
+            return maxMs;
+        }
+
+        // HdrHistogram answers with the highest value equivalent to the bucket (within 0.1% at 3
+        // digits); clamping to the exact extremes keeps p99 <= max and p0 >= min.
+        double ms = histogram.GetValueAtPercentile(percentile) / 1000.0;
+        return Math.Clamp(ms, minMs, Math.Max(minMs, maxMs));
+    }
+
+    private static double Round(double ms) => Math.Round(ms, 3);
+}

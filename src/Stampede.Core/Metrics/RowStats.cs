@@ -1,0 +1,90 @@
+namespace Stampede.Metrics;
+
+/// <summary>
+/// Statistics of one row (requests with the same method and name) or of the aggregated row, over the
+/// whole run or over one interval. Immutable.
+/// </summary>
+/// <remarks>
+/// Times are milliseconds with microsecond precision (3 decimals). Percentiles come from an
+/// HdrHistogram with 3 significant digits, clamped to the exact minimum and maximum, so p99 never
+/// exceeds the maximum. Response time is measured from the intended start of the request to the last
+/// byte of the response; in a closed-model run the intended start is the moment the request was sent.
+/// </remarks>
+public sealed record RowStats
+{
+    /// <summary>The row's method and name; the aggregated row has an empty method and the name <c>Aggregated</c>.</summary>
+    public required RowKey Key { get; init; }
+
+    /// <summary>Requests completed (successes and failures).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Requests that failed (transport errors, non-2xx, failed checks).</summary>
+    public long Failures { get; init; }
+
+    /// <summary>Fastest response time, ms; 0 when there were no requests.</summary>
+    public double MinMs { get; init; }
+
+    /// <summary>Slowest response time, ms.</summary>
+    public double MaxMs { get; init; }
+
+    /// <summary>Mean response time, ms, from the exact sum (not the histogram).</summary>
+    public double AverageMs { get; init; }
+
+    /// <summary>Median (p50) response time, ms.</summary>
+    public double MedianMs { get; init; }
+
+    /// <summary>Response-time percentiles, ms, for each of <see cref="Percentiles.Standard"/>.</summary>
+    public IReadOnlyList<PercentileValue> Percentiles { get; init; } = [];
+
+    /// <summary>Time to first byte (response headers received) percentiles, ms; empty for interval rows.</summary>
+    public IReadOnlyList<PercentileValue> TimeToFirstBytePercentiles { get; init; } = [];
+
+    /// <summary>Mean time to first byte, ms.</summary>
+    public double AverageTimeToFirstByteMs { get; init; }
+
+    /// <summary>Request body bytes sent.</summary>
+    public long BytesSent { get; init; }
+
+    /// <summary>Response body bytes received.</summary>
+    public long BytesReceived { get; init; }
+
+    /// <summary>Mean response body size, bytes (Locust's "Average Content Size").</summary>
+    public double AverageContentSize => Requests == 0 ? 0 : (double)BytesReceived / Requests;
+
+    /// <summary>Requests per second over the whole span the row covers (the run so far, or one interval).</summary>
+    public double RequestsPerSecond { get; init; }
+
+    /// <summary>Failures per second over the same span as <see cref="RequestsPerSecond"/>.</summary>
+    public double FailuresPerSecond { get; init; }
+
+    /// <summary>Requests per second over the last (up to) 10 complete one-second intervals.</summary>
+    public double CurrentRequestsPerSecond { get; init; }
+
+    /// <summary>Failures per second over the last (up to) 10 complete one-second intervals.</summary>
+    public double CurrentFailuresPerSecond { get; init; }
+
+    /// <summary>The response-time histogram (µs) in HdrHistogram's compressed V2 encoding, when kept.</summary>
+    public byte[]? Histogram { get; init; }
+
+    /// <summary>Failures divided by requests, 0 to 1.</summary>
+    public double FailureRatio => Requests == 0 ? 0 : (double)Failures / Requests;
+
+    /// <summary>The response time at <paramref name="percentile"/> (one of <see cref="Percentiles.Standard"/>), ms.</summary>
+    public double GetPercentile(double percentile)
+    {
+        foreach (PercentileValue p in Percentiles)
+        {
+            if (p.Percentile == percentile)
+            {
+                return p.ValueMs;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "Not one of Percentiles.Standard.");
+    }
+}
+
+/// <summary>One percentile of a distribution.</summary>
+/// <param name="Percentile">0 to 100.</param>
+/// <param name="ValueMs">Milliseconds.</param>
+public readonly record struct PercentileValue(double Percentile, double ValueMs);

@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using Stampede.Monitoring;
+
+namespace Stampede.Metrics;
+
+/// <summary>An immutable view of a run's statistics at one moment; what every output reads.</summary>
+public sealed record StatsSnapshot
+{
+    /// <summary>Wall-clock time the run started (the first user was spawned).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Wall-clock time of this snapshot.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Time since the run started.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Virtual users running when the snapshot was taken.</summary>
+    public int Users { get; init; }
+
+    /// <summary>One row per (method, name), sorted by name then method.</summary>
+    public required IReadOnlyList<RowStats> Rows { get; init; }
+
+    /// <summary>Every request together (Locust's "Aggregated" row).</summary>
+    public required RowStats Total { get; init; }
+
+    /// <summary>Failed requests grouped by method, name and reason, most frequent first.</summary>
+    public required IReadOnlyList<FailureStats> Failures { get; init; }
+
+    /// <summary>Exceptions thrown by tasks and hooks, grouped by source, type and message.</summary>
+    public required IReadOnlyList<UserErrorStats> Errors { get; init; }
+
+    /// <summary>Complete one-second intervals, oldest first.</summary>
+    public required ImmutableList<IntervalStats> History { get; init; }
+
+    /// <summary>The load generator's own health.</summary>
+    public required GeneratorHealth Generator { get; init; }
+}
+
+/// <summary>Failed requests of one row that failed for one reason.</summary>
+/// <param name="Method">The row's method.</param>
+/// <param name="Name">The row's name.</param>
+/// <param name="Error">The failure reason, e.g. <c>HTTP 503 Service Unavailable</c>.</param>
+/// <param name="Occurrences">How many requests failed so.</param>
+public sealed record FailureStats(string Method, string Name, string Error, long Occurrences);
+
+/// <summary>Exceptions thrown by user code (a task, <c>OnStartAsync</c>, <c>OnStopAsync</c>).</summary>
+/// <param name="Source">Where: <c>PredictUser.Small</c>, <c>PredictUser.OnStartAsync</c>.</param>
+/// <param name="Type">Exception type name.</param>
+/// <param name="Message">Exception message.</param>
+/// <param name="StackTrace">The stack trace of the first occurrence.</param>
+/// <param name="Count">Occurrences.</param>
+public sealed record UserErrorStats(string Source, string Type, string Message, string StackTrace, long Count);
+
+/// <summary>One second of the run.</summary>
+public sealed record IntervalStats
+{
+    /// <summary>Index of the second since the start of the run (0 = the first second).</summary>
+    public required long Second { get; init; }
+
+    /// <summary>Wall-clock start of the interval.</summary>
+    public required DateTimeOffset Start { get; init; }
+
+    /// <summary>Length of the interval in seconds: 1, except for the last one of a run.</summary>
+    public required double DurationSeconds { get; init; }
+
+    /// <summary>Virtual users running at the end of the interval.</summary>
+    public required int Users { get; init; }
+
+    /// <summary>Rows that completed requests in this interval.</summary>
+    public required IReadOnlyList<RowStats> Rows { get; init; }
+
+    /// <summary>All requests completed in this interval.</summary>
+    public required RowStats Total { get; init; }
+}

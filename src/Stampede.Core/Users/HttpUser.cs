@@ -1,0 +1,35 @@
+using Stampede.Http;
+
+namespace Stampede;
+
+/// <summary>A virtual user that talks HTTP through its own <see cref="Client"/>, which times and records every request.</summary>
+/// <remarks>
+/// Each user owns its connections (keep-alive, like a real client), so a crowd of users opens a crowd
+/// of connections; <c>--shared-connections</c> makes all users share one pool instead.
+/// </remarks>
+public abstract class HttpUser : User
+{
+    private HttpSession? _client;
+
+    /// <summary>This user's HTTP client; requests made through it are recorded.</summary>
+    public HttpSession Client => _client ?? throw new InvalidOperationException(
+        $"{GetType().Name}.Client is available from OnStartAsync on, not in the constructor.");
+
+    /// <summary>The HTTP version this class asks for, overriding <c>--http-version</c>; <see langword="null"/> to use the run's.</summary>
+    /// <value><see langword="null"/>.</value>
+    public virtual Version? HttpVersion => null;
+
+    internal override void Attach(UserContext context)
+    {
+        base.Attach(context);
+        string host = Host ?? context.Settings.Host
+            ?? throw new InvalidOperationException($"{GetType().Name} needs a host: pass --host or override Host.");
+        _client = new HttpSession(new Uri(host, UriKind.Absolute), context, HttpVersion ?? context.Settings.HttpVersion);
+    }
+
+    internal override void Detach()
+    {
+        _client?.Dispose();
+        base.Detach();
+    }
+}

@@ -1,0 +1,59 @@
+using Stampede.Load;
+
+namespace Stampede.Reports;
+
+/// <summary>Everything an output needs about a finished (or interrupted) run.</summary>
+public sealed record RunReport
+{
+    /// <summary>The run's final statistics and how it ended.</summary>
+    public required RunResult Result { get; init; }
+
+    /// <summary>The settings the run used.</summary>
+    public required RunSettingsSummary Settings { get; init; }
+
+    /// <summary>The exit code the run ends with (0 ok, 1 request errors with --exit-code-on-error, 2 bad usage).</summary>
+    public required int ExitCode { get; init; }
+
+    /// <summary>Stampede's version, e.g. <c>0.1.0</c>.</summary>
+    public required string ToolVersion { get; init; }
+}
+
+/// <summary>The settings of a run, as given (flags, environment or code).</summary>
+public sealed record RunSettingsSummary
+{
+    /// <summary>Base URL, or <see langword="null"/> when every class set its own.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>Peak users (ignored when a shape ran).</summary>
+    public int Users { get; init; }
+
+    /// <summary>Users started per second.</summary>
+    public double SpawnRate { get; init; }
+
+    /// <summary>Run time limit in seconds, or <see langword="null"/> for none.</summary>
+    public double? RunTimeSeconds { get; init; }
+
+    /// <summary>Stop timeout in seconds.</summary>
+    public double StopTimeoutSeconds { get; init; }
+
+    /// <summary>Per-request timeout in seconds.</summary>
+    public double RequestTimeoutSeconds { get; init; }
+
+    /// <summary>The load shape's class name, or <see langword="null"/> for constant users.</summary>
+    public string? Shape { get; init; }
+
+    /// <summary>Included tags.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Excluded tags.</summary>
+    public IReadOnlyList<string> ExcludeTags { get; init; } = [];
+
+    /// <summary>HTTP version requested, <c>1.1</c> or <c>2.0</c>.</summary>
+    public string HttpVersion { get; init; } = "1.1";
+
+    /// <summary>Whether users shared one connection pool.</summary>
+    public bool SharedConnections { get; init; }
+
+    /// <summary>The command-line arguments as given.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+}
