@@ -24,22 +24,21 @@ public sealed class HttpSession : IDisposable
     private readonly UserContext _context;
     private readonly string _basePrefix;
     private readonly Dictionary<string, Uri> _uris = new(StringComparer.Ordinal);
+    private readonly Version _version;
+    private readonly HttpVersionPolicy _versionPolicy;
 
     internal HttpSession(Uri baseAddress, UserContext context, Version httpVersion)
     {
         _context = context;
         _basePrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/');
         HttpMessageHandler handler = context.Settings.SharedHandler ?? CreateHandler(context.Settings, useCookies: true);
-        _client = new HttpClient(handler, disposeHandler: context.Settings.SharedHandler is null)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestVersion = httpVersion,
+        _client = new HttpClient(handler, disposeHandler: context.Settings.SharedHandler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _version = httpVersion;
 
-            // Plain-text HTTP/2 needs prior knowledge (h2c): ask for exactly the version given.
-            DefaultVersionPolicy = httpVersion.Major >= 2 && baseAddress.Scheme == Uri.UriSchemeHttp
-                ? HttpVersionPolicy.RequestVersionExact
-                : HttpVersionPolicy.RequestVersionOrLower,
-        };
+        // Plain-text HTTP/2 needs prior knowledge (h2c): ask for exactly the version given.
+        _versionPolicy = httpVersion.Major >= 2 && baseAddress.Scheme == Uri.UriSchemeHttp
+            ? HttpVersionPolicy.RequestVersionExact
+            : HttpVersionPolicy.RequestVersionOrLower;
         RequestTimeout = context.Settings.RequestTimeout;
     }
 
@@ -101,7 +100,7 @@ public sealed class HttpSession : IDisposable
     public Task<HttpResult> HeadAsync(string path, string? name = null, Action<HttpResult>? check = null, TimeSpan? timeout = null) =>
         SendAsync(HttpMethod.Head, path, null, name, check, timeout);
 
-    /// <summary>Sends a request built by the caller (any method, headers, version). A relative URI is appended to the host.</summary>
+    /// <summary>Sends a request built by the caller (any method, headers). A relative URI is appended to the host; the run's HTTP version applies.</summary>
     /// <param name="request">The request; this method disposes it.</param>
     /// <param name="name">The statistics row; defaults to the request's URI as given.</param>
     /// <param name="check">Inspects the result before it is recorded.</param>
@@ -114,6 +113,9 @@ public sealed class HttpSession : IDisposable
         {
             request.RequestUri = Resolve(given);
         }
+
+        request.Version = _version;
+        request.VersionPolicy = _versionPolicy;
 
         return SendCoreAsync(request, name ?? given, check, timeout ?? RequestTimeout);
     }
@@ -138,7 +140,7 @@ public sealed class HttpSession : IDisposable
     private Task<HttpResult> SendAsync(HttpMethod method, string path, HttpContent? content, string? name, Action<HttpResult>? check, TimeSpan? timeout)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var request = new HttpRequestMessage(method, Resolve(path)) { Content = content };
+        var request = new HttpRequestMessage(method, Resolve(path)) { Content = content, Version = _version, VersionPolicy = _versionPolicy };
         return SendCoreAsync(request, name ?? path, check, timeout ?? RequestTimeout);
     }
 

@@ -6,14 +6,29 @@ namespace Stampede.Metrics;
 /// <summary>HdrHistogram's compressed V2 encoding (the one its Java, Go and Python ports read), as bytes.</summary>
 public static class HistogramCodec
 {
+    [ThreadStatic]
+    private static ByteBuffer? t_scratch;
+
     /// <summary>Encodes <paramref name="histogram"/> (values in µs) into compressed bytes.</summary>
     public static byte[] Encode(HistogramBase histogram)
     {
         ArgumentNullException.ThrowIfNull(histogram);
-        var array = new byte[histogram.GetNeededByteBufferCapacity()];
-        var buffer = ByteBuffer.Allocate(array);
+        // The scratch buffer is as large as the uncompressed counts (~190 KB): reuse it per thread
+        // rather than putting one on the large-object heap for every row every second.
+        int needed = histogram.GetNeededByteBufferCapacity();
+        ByteBuffer buffer = t_scratch is { } cached && cached.Capacity() >= needed ? cached : (t_scratch = ByteBuffer.Allocate(needed));
+        buffer.Position = 0;
         int length = HistogramEncoding.EncodeIntoCompressedByteBuffer(histogram, buffer);
-        return array.AsSpan(0, length).ToArray();
+
+        // ByteBuffer keeps its array to itself; read the encoded bytes back one by one.
+        var bytes = new byte[length];
+        buffer.Position = 0;
+        for (int i = 0; i < length; i++)
+        {
+            bytes[i] = buffer.Get();
+        }
+
+        return bytes;
     }
 
     /// <summary>Decodes bytes written by <see cref="Encode"/>.</summary>

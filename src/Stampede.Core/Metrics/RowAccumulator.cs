@@ -89,10 +89,11 @@ internal sealed class RowAccumulator
         if (TimeToFirstByte is not null && Count > 0)
         {
             ttfb = new PercentileValue[Percentiles.Standard.Count];
+            double ttfbMax = Math.Min(max, Round(TimeToFirstByte.GetMaxValue() / 1000.0));
             for (int i = 0; i < ttfb.Length; i++)
             {
                 double p = Percentiles.Standard[i];
-                ttfb[i] = new PercentileValue(p, PercentileMs(TimeToFirstByte, p, 0, max));
+                ttfb[i] = new PercentileValue(p, PercentileMs(TimeToFirstByte, p, 0, ttfbMax));
             }
         }
 

@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Sockets;
+using Stampede.Load;
+using Stampede.Metrics;
+using Stampede.Tests.Infrastructure;
+
+namespace Stampede.Tests.Http;
+
+public sealed class HttpSessionTests : IAsyncLifetime
+{
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task GetAsync_Success_RecordsRowWithTimingsAndBytes()
+    {
+        RunResult result = await RunAsync(_server.Address, "/bytes?n=5000", requests: 20);
+
+        RowStats row = result.Stats.Rows.Single();
+        row.Key.ShouldBe(new RowKey("GET", "/bytes?n=5000"));
+        row.Requests.ShouldBe(20);
+        row.Failures.ShouldBe(0);
+        row.BytesReceived.ShouldBe(20 * 5000);
+        row.AverageContentSize.ShouldBe(5000);
+        row.MinMs.ShouldBeGreaterThan(0);
+        row.AverageTimeToFirstByteMs.ShouldBeLessThanOrEqualTo(row.AverageMs);
+    }
+
+    [Fact]
+    public async Task GetAsync_BodyArrivesLater_TimeToFirstByteExcludesTheBody()
+    {
+        RunResult result = await RunAsync(_server.Address, "/slowbody?ms=300", requests: 3);
+
+        RowStats row = result.Stats.Rows.Single();
+        row.MinMs.ShouldBeGreaterThanOrEqualTo(295, $"min {row.MinMs} ttfb {string.Join(' ', row.TimeToFirstBytePercentiles)}");
+        row.TimeToFirstBytePercentiles.Single(p => p.Percentile == 100).ValueMs.ShouldBeLessThan(200);
+    }
+
+    [Theory]
+    [InlineData("/status?code=503", "HTTP 503 Service Unavailable")]
+    [InlineData("/status?code=404", "HTTP 404 Not Found")]
+    [InlineData("/reset", "")]
+    [InlineData("/truncated", "")]
+    public async Task GetAsync_ServerMisbehaves_RecordsFailuresAndTheRunGoesOn(string path, string reason)
+    {
+        RunResult result = await RunAsync(_server.Address, path, requests: 5);
+
+        RowStats row = result.Stats.Rows.Single();
+        row.Requests.ShouldBe(5);
+        row.Failures.ShouldBe(5);
+        FailureStats failure = result.Stats.Failures.Single();
+        failure.Occurrences.ShouldBe(5);
+        if (reason.Length > 0)
+        {
+            failure.Error.ShouldBe(reason);
+        }
+        else
+        {
+            failure.Error.ShouldNotBeNullOrWhiteSpace();
+        }
+
+        result.Stats.Errors.ShouldBeEmpty("a failed request is a failure, not an exception");
+    }
+
+    [Fact]
+    public async Task GetAsync_ConnectionRefused_RecordsTheReason()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        RunResult result = await RunAsync($"http://127.0.0.1:{port}", "/ok", requests: 3);
+
+        result.Stats.Failures.Single().ShouldBe(new FailureStats("GET", "/ok", "ConnectionRefused: the server refused the connection", 3));
+    }
+
+    [Fact]
+    public async Task GetAsync_SlowerThanTheTimeout_FailsWithTimeout()
+    {
+        RunResult result = await RunAsync(_server.Address, "/delay?ms=3000", requests: 2, timeout: TimeSpan.FromMilliseconds(200));
+
+        FailureStats failure = result.Stats.Failures.Single();
+        failure.Error.ShouldBe("Timeout: no complete response within 0.2 s");
+        failure.Occurrences.ShouldBe(2);
+        result.Stats.Rows.Single().MaxMs.ShouldBeLessThan(2000);
+    }
+
+    [Fact]
+    public async Task Check_CanFailASuccessAndPassAnExpectedError()
+    {
+        Probe probe = Probe.Start();
+        using var test = new LoadTest(new LoadTestOptions { Host = _server.Address, Users = 1, SpawnRate = 10 }, [typeof(CheckingUser)]);
+
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        result.Stats.Rows.Single(r => r.Key.Name == "wrong body").Failures.ShouldBe(1);
+        result.Stats.Failures.Single(f => f.Name == "wrong body").Error.ShouldBe("expected 'ready'");
+        result.Stats.Failures.Single(f => f.Name == "throwing check").Error.ShouldBe("CheckFailed: FormatException: bad json");
+        result.Stats.Rows.Single(r => r.Key.Name == "expected 404").Failures.ShouldBe(0);
+        result.Stats.Rows.Single(r => r.Key.Name == "throwing check").Failures.ShouldBe(1);
+        probe["late"].ShouldBe(1, "Failure() after the check must throw");
+    }
+
+    [Fact]
+    public async Task PostAsync_NamedRequests_GroupIntoOneRowAndCountBytesSent()
+    {
+        Probe.Start();
+        using var test = new LoadTest(new LoadTestOptions { Host = _server.Address, Users = 1, SpawnRate = 10 }, [typeof(PostingUser)]);
+
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        RowStats row = result.Stats.Rows.Single();
+        row.Key.ShouldBe(new RowKey("POST", "echo"));
+        row.Requests.ShouldBe(10);
+        row.BytesSent.ShouldBe(10 * 1000);
+        row.Failures.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Users_EachOwnTheirConnections()
+    {
+        RunResult result = await RunAsync(_server.Address, "/ok", requests: 5, users: 8);
+
+        result.Stats.Total.Requests.ShouldBe(40);
+        _server.Connections.ShouldBe(8);
+    }
+
+    [Fact]
+    public async Task HttpVersion2_UsesHttp2WithPriorKnowledge()
+    {
+        await using LoopbackServer http2 = await LoopbackServer.StartAsync(http2: true);
+
+        RunResult result = await RunAsync(http2.Address, "/ok", requests: 5, version: HttpVersion.Version20);
+
+        result.Stats.Failures.ShouldBeEmpty();
+        http2.Protocols.Keys.ShouldBe(["HTTP/2"]);
+    }
+
+    private static async Task<RunResult> RunAsync(string host, string path, int requests, int users = 1, TimeSpan? timeout = null, Version? version = null)
+    {
+        Probe probe = Probe.Start();
+        probe.Settings["path"] = path;
+        probe.Settings["requests"] = requests;
+        var options = new LoadTestOptions
+        {
+            Host = host,
+            Users = users,
+            SpawnRate = 1000,
+            RequestTimeout = timeout ?? TimeSpan.FromSeconds(10),
+            HttpVersion = version ?? HttpVersion.Version11,
+        };
+        using var test = new LoadTest(options, [typeof(FixedRequestsUser)]);
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        result.StopReason.ShouldBe(StopReason.AllUsersStopped);
+        return result;
+    }
+
+    internal sealed class FixedRequestsUser : HttpUser
+    {
+        private int _done;
+
+        [Task]
+        public async Task Get()
+        {
+            Probe probe = Probe.Current;
+            if (_done++ == (int)probe.Settings["requests"])
+            {
+                throw new StopUserException();
+            }
+
+            await Client.GetAsync((string)probe.Settings["path"]);
+        }
+    }
+
+    internal sealed class CheckingUser : HttpUser
+    {
+        [Task]
+        public async Task Run()
+        {
+            await Client.GetAsync("/ok", name: "wrong body", check: r =>
+            {
+                if (r.Text != "ready")
+                {
+                    r.Failure("expected 'ready'");
+                }
+            });
+            await Client.GetAsync("/status?code=404", name: "expected 404", check: r =>
+            {
+                if (r.StatusCode == 404)
+                {
+                    r.Success();
+                }
+            });
+            await Client.GetAsync("/ok", name: "throwing check", check: _ => throw new FormatException("bad json"));
+            var result = await Client.GetAsync("/ok", name: "late");
+            try
+            {
+                result.Failure("too late");
+            }
+            catch (InvalidOperationException)
+            {
+                Probe.Current.Hit("late");
+            }
+
+            throw new StopUserException();
+        }
+    }
+
+    internal sealed class PostingUser : HttpUser
+    {
+        [Task]
+        public async Task Post()
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                await Client.PostAsync($"/echo?i={i}", new ByteArrayContent(new byte[1000]), name: "echo");
+            }
+
+            throw new StopUserException();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using Microsoft.Extensions.Time.Testing;
+using Stampede.Metrics;
+using Stampede.Monitoring;
+
+namespace Stampede.Tests.Metrics;
+
+public sealed class MetricsAggregatorTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+    private readonly MetricsRecorder _recorder = new();
+    private readonly MetricsAggregator _aggregator;
+    private readonly long _start;
+
+    public MetricsAggregatorTests()
+    {
+        _start = _time.GetTimestamp();
+        _aggregator = new MetricsAggregator(_recorder, new GeneratorMonitor(90, () => TimeSpan.Zero, 2), _time, _start);
+    }
+
+    [Fact]
+    public void Snapshot_UniformOneToThousandMs_PercentilesWithinHdrPrecision()
+    {
+        int row = _recorder.GetRowId("GET", "/uniform");
+        for (int ms = 1; ms <= 1000; ms++)
+        {
+            Record(row, endAtSeconds: 0.5, latencyMs: ms);
+        }
+
+        _aggregator.Drain();
+        RowStats stats = _aggregator.Snapshot(At(1)).Rows.Single();
+
+        stats.Requests.ShouldBe(1000);
+        stats.MinMs.ShouldBe(1);
+        stats.MaxMs.ShouldBe(1000);
+        stats.AverageMs.ShouldBe(500.5);
+        foreach (double p in new[] { 50, 66, 75, 80, 90, 95, 98, 99 })
+        {
+            // The true p-th percentile of 1..1000 ms is 10·p ms; HdrHistogram at 3 digits is within 0.1%.
+            stats.GetPercentile(p).ShouldBe(p * 10, p * 10 * 0.001, $"p{p}");
+        }
+
+        stats.GetPercentile(100).ShouldBe(1000);
+        stats.MedianMs.ShouldBe(stats.GetPercentile(50));
+    }
+
+    [Fact]
+    public void Snapshot_SubMillisecondLatency_KeepsMicrosecondPrecision()
+    {
+        int row = _recorder.GetRowId("GET", "/fast");
+        Record(row, endAtSeconds: 0.1, latencyMs: 0.412);
+        Record(row, endAtSeconds: 0.2, latencyMs: 0.413);
+
+        _aggregator.Drain();
+        RowStats stats = _aggregator.Snapshot(At(1)).Rows.Single();
+
+        stats.MinMs.ShouldBe(0.412);
+        stats.MaxMs.ShouldBe(0.413);
+        stats.MedianMs.ShouldBe(0.412);
+        stats.GetPercentile(99).ShouldBe(0.413);
+    }
+
+    [Fact]
+    public void Snapshot_PercentilesNeverExceedTheExactMaximum()
+    {
+        int row = _recorder.GetRowId("GET", "/one");
+        Record(row, endAtSeconds: 0.1, latencyMs: 123.456);
+
+        _aggregator.Drain();
+        RowStats stats = _aggregator.Snapshot(At(1)).Rows.Single();
+
+        stats.Percentiles.ShouldAllBe(p => p.ValueMs == 123.456);
+    }
+
+    [Fact]
+    public void CloseIntervals_SamplesFileUnderTheSecondTheyCompleted()
+    {
+        int row = _recorder.GetRowId("GET", "/a");
+        Record(row, endAtSeconds: 0.2, latencyMs: 10);
+        Record(row, endAtSeconds: 1.7, latencyMs: 20);
+        Record(row, endAtSeconds: 1.9, latencyMs: 30);
+        _aggregator.Users = 7;
+
+        _aggregator.Drain();
+        _aggregator.CloseIntervals(At(2.0)); // second 1 is still within its grace period
+        _aggregator.Snapshot(At(2.0)).History.Count.ShouldBe(1);
+        _aggregator.CloseIntervals(At(2.3));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(2.3));
+
+        snapshot.History.Select(i => i.Total.Requests).ShouldBe([1L, 2L]);
+        snapshot.History[1].Total.RequestsPerSecond.ShouldBe(2);
+        snapshot.History[1].Total.MaxMs.ShouldBe(30);
+        snapshot.History[1].Users.ShouldBe(7);
+        snapshot.History[1].Start.ShouldBe(snapshot.StartedAt.AddSeconds(1));
+        snapshot.History[1].Rows.Single().Histogram.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void CloseIntervals_QuietSeconds_StillAppearWithZeroRequests()
+    {
+        _aggregator.CloseIntervals(At(3.5));
+
+        _aggregator.Snapshot(At(3.5)).History.Select(i => i.Total.Requests).ShouldBe([0L, 0L, 0L]);
+    }
+
+    [Fact]
+    public void Complete_PartialLastSecond_DividesByItsRealLength()
+    {
+        int row = _recorder.GetRowId("GET", "/a");
+        Record(row, endAtSeconds: 1.1, latencyMs: 5);
+        Record(row, endAtSeconds: 1.2, latencyMs: 5);
+
+        _aggregator.Complete(At(1.5));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(1.5));
+
+        snapshot.History.Count.ShouldBe(2);
+        snapshot.History[1].DurationSeconds.ShouldBe(0.5, 1e-9);
+        snapshot.History[1].Total.RequestsPerSecond.ShouldBe(4, 1e-9);
+        snapshot.Total.RequestsPerSecond.ShouldBe(2 / 1.5, 1e-9);
+    }
+
+    [Fact]
+    public void Snapshot_Failures_GroupedByRowAndReason()
+    {
+        int predict = _recorder.GetRowId("POST", "predict");
+        int health = _recorder.GetRowId("GET", "health");
+        int busy = _recorder.GetErrorId("HTTP 503 Service Unavailable");
+        int refused = _recorder.GetErrorId("ConnectionRefused: the server refused the connection");
+        Record(predict, 0.1, 1, busy);
+        Record(predict, 0.2, 1, busy);
+        Record(predict, 0.3, 1, refused);
+        Record(health, 0.4, 1, busy);
+        Record(health, 0.5, 1);
+
+        _aggregator.Drain();
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(1));
+
+        snapshot.Failures[0].ShouldBe(new FailureStats("POST", "predict", "HTTP 503 Service Unavailable", 2));
+        snapshot.Failures.Count.ShouldBe(3);
+        snapshot.Total.Failures.ShouldBe(4);
+        snapshot.Rows.Single(r => r.Key.Name == "health").Failures.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Snapshot_CurrentRate_CoversTheLastTenCompleteSeconds()
+    {
+        int row = _recorder.GetRowId("GET", "/a");
+        for (int second = 0; second < 20; second++)
+        {
+            int perSecond = second < 10 ? 100 : 10;
+            for (int i = 0; i < perSecond; i++)
+            {
+                Record(row, second + ((i + 0.5) / perSecond), 1);
+            }
+        }
+
+        _aggregator.Drain();
+        _aggregator.CloseIntervals(At(20.5));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(20.5));
+
+        snapshot.Total.CurrentRequestsPerSecond.ShouldBe(10, 1e-9);
+        snapshot.Rows[0].CurrentRequestsPerSecond.ShouldBe(10, 1e-9);
+        snapshot.Total.RequestsPerSecond.ShouldBe(1100 / 20.5, 1e-9);
+    }
+
+    [Fact]
+    public void Drain_UserErrors_GroupedWithFirstStackTrace()
+    {
+        _recorder.RecordUserError("PredictUser.Small", new InvalidOperationException("boom"));
+        _recorder.RecordUserError("PredictUser.Small", new InvalidOperationException("boom"));
+
+        _aggregator.Drain();
+        UserErrorStats error = _aggregator.Snapshot(At(1)).Errors.Single();
+
+        error.ShouldBe(error with { Source = "PredictUser.Small", Type = nameof(InvalidOperationException), Message = "boom", Count = 2 });
+    }
+
+    [Fact]
+    public void HistogramCodec_EncodedRow_DecodesToTheSameCounts()
+    {
+        int row = _recorder.GetRowId("GET", "/a");
+        for (int i = 1; i <= 500; i++)
+        {
+            Record(row, 0.5, i * 0.1);
+        }
+
+        _aggregator.Complete(At(1));
+        RowStats stats = _aggregator.Snapshot(At(1), includeHistograms: true).Rows.Single();
+
+        var decoded = HistogramCodec.Decode(stats.Histogram!);
+        decoded.TotalCount.ShouldBe(500);
+        (decoded.GetValueAtPercentile(50) / 1000.0).ShouldBe(stats.MedianMs, 0.001);
+    }
+
+    private long At(double seconds) => _start + (long)(seconds * _time.TimestampFrequency);
+
+    private void Record(int row, double endAtSeconds, double latencyMs, int errorId = 0)
+    {
+        long end = At(endAtSeconds);
+        long start = end - (long)Math.Round(latencyMs / 1000 * _time.TimestampFrequency);
+        _recorder.Record(new RequestSample(row, errorId, errorId == 0 ? 200 : 503, start, start, start, end, 10, 100));
+    }
+}
