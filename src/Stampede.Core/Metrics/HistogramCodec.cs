@@ -3,7 +3,7 @@ using HdrHistogram.Utilities;
 
 namespace Stampede.Metrics;
 
-/// <summary>HdrHistogram's compressed V2 encoding (the one its Java, Go and Python ports read), as bytes.</summary>
+/// <summary>HdrHistogram's compressed V2 encoding (the one its Java, Go, Python and JavaScript ports read), as bytes.</summary>
 public static class HistogramCodec
 {
     [ThreadStatic]
@@ -28,7 +28,7 @@ public static class HistogramCodec
             bytes[i] = buffer.Get();
         }
 
-        return bytes;
+        return HistogramInterop.ToStandardEncoding(bytes);
     }
 
     /// <summary>Decodes bytes written by <see cref="Encode"/>.</summary>

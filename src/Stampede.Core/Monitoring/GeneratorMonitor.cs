@@ -11,6 +11,8 @@ namespace Stampede.Monitoring;
 /// </summary>
 internal sealed class GeneratorMonitor
 {
+    private const double MinimumWindowSeconds = 0.5;
+
     private readonly Func<TimeSpan> _cpuTime;
     private readonly int _processorCount;
     private readonly double _thresholdPercent;
@@ -38,8 +40,9 @@ internal sealed class GeneratorMonitor
     {
         TimeSpan cpu = _cpuTime();
         double wall = (elapsed - _lastElapsed).TotalSeconds;
-        if (wall <= 0)
+        if (wall < MinimumWindowSeconds)
         {
+            // A sliver of a second (the end of a run) gives a noisy ratio; it joins the next window.
             return;
         }
 

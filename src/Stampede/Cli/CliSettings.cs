@@ -1,0 +1,57 @@
+using Stampede.Load;
+
+namespace Stampede.Cli;
+
+/// <summary>What the command line (and <c>STAMPEDE_*</c> environment variables) asked for.</summary>
+internal sealed record CliSettings
+{
+    public string? Host { get; init; }
+
+    public int Users { get; init; } = 1;
+
+    public double SpawnRate { get; init; } = 1;
+
+    public TimeSpan? RunTime { get; init; }
+
+    public bool Headless { get; init; }
+
+    public string? CsvPrefix { get; init; }
+
+    public bool CsvFullHistory { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    public TimeSpan StopTimeout { get; init; }
+
+    public int ExitCodeOnError { get; init; } = 1;
+
+    public bool OnlySummary { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Info;
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public IReadOnlyList<string> ExcludeTags { get; init; } = [];
+
+    public int? Seed { get; init; }
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+
+    public bool SharedConnections { get; init; }
+
+    public IReadOnlyList<Stage>? Stages { get; init; }
+
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+}
+
+/// <summary>Console verbosity, with Locust's level names.</summary>
+internal enum LogLevel
+{
+    Debug,
+    Info,
+    Warning,
+    Error,
+    Critical,
+}

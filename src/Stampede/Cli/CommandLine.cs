@@ -1,0 +1,298 @@
+using System.Collections;
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Stampede.Load;
+
+namespace Stampede.Cli;
+
+/// <summary>
+/// The scenario app's flags, with Locust's names and meanings, and the same settings from
+/// <c>STAMPEDE_*</c> environment variables (a flag on the command line wins).
+/// </summary>
+internal sealed class CommandLine
+{
+    public const string EnvironmentPrefix = "STAMPEDE_";
+
+    private readonly Option<string?> _host = new("--host", "-H") { Description = "Base URL of the system under test, e.g. http://127.0.0.1:8080." };
+    private readonly Option<int> _users = new("--users", "-u") { Description = "Peak number of concurrent users.", DefaultValueFactory = _ => 1 };
+    private readonly Option<double> _spawnRate = new("--spawn-rate", "-r") { Description = "Users started (and stopped) per second; fractions allowed.", DefaultValueFactory = _ => 1 };
+    private readonly Option<TimeSpan?> _runTime = new("--run-time", "-t") { Description = "Stop after this long: 90s, 5m, 1h30m. Runs until Ctrl-C when absent." };
+    private readonly Option<bool> _headless = new("--headless") { Description = "Run without the web UI and start at once (the only mode in this version)." };
+    private readonly Option<string?> _csv = new("--csv") { Description = "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv (Locust's formats)." };
+    private readonly Option<bool> _csvFullHistory = new("--csv-full-history") { Description = "Write every row, not only the aggregate, to PREFIX_stats_history.csv." };
+    private readonly Option<string?> _json = new("--json") { Description = "Write the whole run as one JSON document (see docs/json-schema.md)." };
+    private readonly Option<TimeSpan> _stopTimeout = new("--stop-timeout") { Description = "Let stopping users finish their current task for this long (default 0: stop at once)." };
+    private readonly Option<int> _exitCodeOnError = new("--exit-code-on-error") { Description = "Exit code when any request failed or any task threw.", DefaultValueFactory = _ => 1 };
+    private readonly Option<bool> _onlySummary = new("--only-summary") { Description = "Print only the final summary, not the live table." };
+    private readonly Option<LogLevel> _logLevel = new("--loglevel", "-L") { Description = "DEBUG, INFO, WARNING, ERROR or CRITICAL.", DefaultValueFactory = _ => LogLevel.Info };
+    private readonly Option<string[]> _tags = new("--tags", "-T") { Description = "Run only tasks with any of these tags.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string[]> _excludeTags = new("--exclude-tags", "-E") { Description = "Skip tasks with any of these tags.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<int?> _seed = new("--seed") { Description = "Seed for every random choice, so a run's task picks and waits repeat." };
+    private readonly Option<TimeSpan> _requestTimeout = new("--request-timeout") { Description = "Limit for one request to its last byte (default 60s)." };
+    private readonly Option<Version> _httpVersion = new("--http-version") { Description = "1.1 or 2 (plain-text HTTP/2 uses prior knowledge).", DefaultValueFactory = _ => System.Net.HttpVersion.Version11 };
+    private readonly Option<bool> _sharedConnections = new("--shared-connections") { Description = "All users share one connection pool instead of one per user." };
+    private readonly Option<IReadOnlyList<Stage>?> _stages = new("--stages") { Description = "Stages DURATION:USERS[:RATE],... run one after another, e.g. 30s:10:5,1m:50:10,30s:0." };
+
+    private readonly RootCommand _root;
+
+    public CommandLine(string description)
+    {
+        _users.CustomParser = r => ParseInt(r, "--users", min: 0, "a whole number of users, 0 or more, e.g. --users 100");
+        _spawnRate.CustomParser = r => ParsePositiveDouble(r, "--spawn-rate", "users per second above 0, e.g. --spawn-rate 10 or 0.5");
+        _runTime.CustomParser = r => ParsePositiveDuration(r, "--run-time");
+        _stopTimeout.CustomParser = r => ParseDuration(r, "--stop-timeout", allowZero: true) ?? TimeSpan.Zero;
+        _requestTimeout.CustomParser = r => ParsePositiveDuration(r, "--request-timeout") ?? TimeSpan.FromSeconds(60);
+        _requestTimeout.DefaultValueFactory = _ => TimeSpan.FromSeconds(60);
+        _exitCodeOnError.CustomParser = r => ParseInt(r, "--exit-code-on-error", min: 0, "an exit code from 0 to 255", max: 255);
+        _seed.CustomParser = r => ParseInt(r, "--seed", min: int.MinValue, "a whole number");
+        _logLevel.CustomParser = ParseLogLevel;
+        _httpVersion.CustomParser = ParseHttpVersion;
+        _stages.CustomParser = ParseStages;
+        _host.Validators.Add(ValidateHost);
+
+        _root = new RootCommand(description)
+        {
+            _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _stopTimeout, _exitCodeOnError,
+            _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
+        };
+    }
+
+    public RootCommand Root => _root;
+
+    /// <summary>Parses <paramref name="args"/> with <paramref name="environment"/> filling flags the command line lacks.</summary>
+    public ParseOutcome Parse(IReadOnlyList<string> args, IDictionary environment)
+    {
+        (List<string> merged, Dictionary<string, string> fromEnvironment) = MergeEnvironment(args, environment);
+        ParseResult result = _root.Parse(merged);
+        if (result.Errors.Count == 0 && result.Action is not null)
+        {
+            // --help or --version: the caller invokes the result to print it.
+            return new ParseOutcome(null, [], result);
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            var errors = new List<string>();
+            foreach (ParseError error in result.Errors)
+            {
+                string message = error.Message;
+                foreach ((string flag, string variable) in fromEnvironment)
+                {
+                    if (message.StartsWith(flag + ":", StringComparison.Ordinal))
+                    {
+                        message = $"{message} (the value came from the environment variable {variable})";
+                    }
+                }
+
+                if (message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal))
+                {
+                    message += " It is not a Stampede flag; run with --help to list them.";
+                }
+
+                errors.Add(message);
+            }
+
+            return new ParseOutcome(null, errors, result);
+        }
+
+        var settings = new CliSettings
+        {
+            Host = result.GetValue(_host),
+            Users = result.GetValue(_users),
+            SpawnRate = result.GetValue(_spawnRate),
+            RunTime = result.GetValue(_runTime),
+            Headless = result.GetValue(_headless),
+            CsvPrefix = result.GetValue(_csv),
+            CsvFullHistory = result.GetValue(_csvFullHistory),
+            JsonPath = result.GetValue(_json),
+            StopTimeout = result.GetValue(_stopTimeout),
+            ExitCodeOnError = result.GetValue(_exitCodeOnError),
+            OnlySummary = result.GetValue(_onlySummary),
+            LogLevel = result.GetValue(_logLevel),
+            Tags = SplitList(result.GetValue(_tags)),
+            ExcludeTags = SplitList(result.GetValue(_excludeTags)),
+            Seed = result.GetValue(_seed),
+            RequestTimeout = result.GetValue(_requestTimeout),
+            HttpVersion = result.GetValue(_httpVersion) ?? System.Net.HttpVersion.Version11,
+            SharedConnections = result.GetValue(_sharedConnections),
+            Stages = result.GetValue(_stages),
+            Arguments = [.. args],
+        };
+        return new ParseOutcome(settings, [], result);
+    }
+
+    /// <summary>The environment variable that sets <paramref name="flag"/>: <c>--spawn-rate</c> → <c>STAMPEDE_SPAWN_RATE</c>.</summary>
+    public static string EnvironmentVariableFor(string flag) =>
+        EnvironmentPrefix + flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+
+    private (List<string> Merged, Dictionary<string, string> FromEnvironment) MergeEnvironment(IReadOnlyList<string> args, IDictionary environment)
+    {
+        var merged = new List<string>(args);
+        var fromEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Option option in _root.Options)
+        {
+            if (option.Name is "--help" or "--version")
+            {
+                continue;
+            }
+
+            string variable = EnvironmentVariableFor(option.Name);
+            if (environment[variable] is not string value || Given(args, option))
+            {
+                continue;
+            }
+
+            fromEnvironment[option.Name] = variable;
+            if (option.Arity.MaximumNumberOfValues > 1)
+            {
+                merged.Add(option.Name);
+                merged.AddRange(value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            }
+            else
+            {
+                merged.Add(option.Name);
+                merged.Add(value);
+            }
+        }
+
+        return (merged, fromEnvironment);
+    }
+
+    private static bool Given(IReadOnlyList<string> args, Option option)
+    {
+        foreach (string arg in args)
+        {
+            if (arg == "--")
+            {
+                return false;
+            }
+
+            if (arg == option.Name || arg.StartsWith(option.Name + "=", StringComparison.Ordinal) || option.Aliases.Any(a => arg == a || arg.StartsWith(a + "=", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string[] SplitList(string[]? values) =>
+        values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
+    private static string Token(ArgumentResult r) => r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+
+    private static int ParseInt(ArgumentResult r, string flag, int min, string valid, int max = int.MaxValue)
+    {
+        string token = Token(r);
+        if (!int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+        {
+            r.AddError($"{flag}: '{token}' is not valid; give {valid}.");
+            return default;
+        }
+
+        return value;
+    }
+
+    private static double ParsePositiveDouble(ArgumentResult r, string flag, string valid)
+    {
+        string token = Token(r);
+        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value > 0) || !double.IsFinite(value))
+        {
+            r.AddError($"{flag}: '{token}' is not valid; give {valid}.");
+            return default;
+        }
+
+        return value;
+    }
+
+    private static TimeSpan? ParsePositiveDuration(ArgumentResult r, string flag) => ParseDuration(r, flag, allowZero: false);
+
+    private static TimeSpan? ParseDuration(ArgumentResult r, string flag, bool allowZero)
+    {
+        string token = Token(r);
+        if (!DurationParser.TryParse(token, out TimeSpan value) || (!allowZero && value <= TimeSpan.Zero))
+        {
+            r.AddError($"{flag}: '{token}' is not valid; give {(allowZero ? DurationParser.Valid : "a positive " + DurationParser.Valid[2..])}.");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static LogLevel ParseLogLevel(ArgumentResult r)
+    {
+        string token = Token(r);
+        switch (token.ToUpperInvariant())
+        {
+            case "DEBUG": return LogLevel.Debug;
+            case "INFO": return LogLevel.Info;
+            case "WARNING" or "WARN": return LogLevel.Warning;
+            case "ERROR": return LogLevel.Error;
+            case "CRITICAL": return LogLevel.Critical;
+            default:
+                r.AddError($"--loglevel: '{token}' is not valid; give DEBUG, INFO, WARNING, ERROR or CRITICAL.");
+                return LogLevel.Info;
+        }
+    }
+
+    private static Version ParseHttpVersion(ArgumentResult r)
+    {
+        string token = Token(r);
+        switch (token)
+        {
+            case "1.1" or "1": return System.Net.HttpVersion.Version11;
+            case "2" or "2.0": return System.Net.HttpVersion.Version20;
+            default:
+                r.AddError($"--http-version: '{token}' is not valid; give 1.1 or 2.");
+                return System.Net.HttpVersion.Version11;
+        }
+    }
+
+    private static IReadOnlyList<Stage>? ParseStages(ArgumentResult r)
+    {
+        string token = Token(r);
+        var stages = new List<Stage>();
+        foreach (string part in token.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] fields = part.Split(':');
+            if (fields.Length is < 2 or > 3
+                || !DurationParser.TryParse(fields[0], out TimeSpan duration) || duration <= TimeSpan.Zero
+                || !int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int users) || users < 0)
+            {
+                r.AddError($"--stages: '{part}' is not valid; give DURATION:USERS[:RATE] stages separated by commas, e.g. 30s:10:5,1m:50:10,30s:0.");
+                return null;
+            }
+
+            // Without a rate a stage reaches its users within about a second.
+            double rate = Math.Max(1, users);
+            if (fields.Length == 3 && (!double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out rate) || !(rate > 0) || !double.IsFinite(rate)))
+            {
+                r.AddError($"--stages: '{part}' has spawn rate '{fields[2]}'; give users per second above 0.");
+                return null;
+            }
+
+            stages.Add(new Stage(duration, users, rate));
+        }
+
+        if (stages.Count == 0)
+        {
+            r.AddError("--stages: no stage given; give DURATION:USERS[:RATE] stages separated by commas.");
+            return null;
+        }
+
+        return stages;
+    }
+
+    private static void ValidateHost(OptionResult r)
+    {
+        string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+        if (!Uri.TryCreate(token, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            r.AddError($"--host: '{token}' is not valid; give an absolute http:// or https:// URL, e.g. --host http://127.0.0.1:8080.");
+        }
+    }
+}
+
+/// <summary>The result of parsing: settings, or errors, or neither when help or the version was asked for.</summary>
+internal sealed record ParseOutcome(CliSettings? Settings, IReadOnlyList<string> Errors, ParseResult Result);

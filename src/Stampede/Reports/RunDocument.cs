@@ -1,0 +1,49 @@
+namespace Stampede.Reports;
+
+/// <summary>
+/// The JSON run document (<c>--json</c>): a finished run's settings, statistics, per-second history,
+/// failures and generator health. Its shape is the schema in docs/json-schema.md, owned here rather
+/// than derived from the snapshot types so the file format changes only on purpose.
+/// </summary>
+internal sealed record RunDocument
+{
+    /// <summary>The schema version this build writes and reads.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Version of the document's shape; bumped on any incompatible change.</summary>
+    public required int SchemaVersion { get; init; }
+
+    /// <summary>The tool that wrote the document.</summary>
+    public required RunDocumentTool Tool { get; init; }
+
+    /// <summary>When and how the run ran.</summary>
+    public required RunDocumentRun Run { get; init; }
+
+    /// <summary>Whole-run statistics, one per (method, name), sorted by name then method.</summary>
+    public required IReadOnlyList<RunDocumentRow> Rows { get; init; }
+
+    /// <summary>Whole-run statistics of every request together.</summary>
+    public required RunDocumentRow Aggregated { get; init; }
+
+    /// <summary>Complete one-second intervals, oldest first.</summary>
+    public required IReadOnlyList<RunDocumentInterval> History { get; init; }
+
+    /// <summary>Failed requests grouped by method, name and reason, most frequent first.</summary>
+    public required IReadOnlyList<RunDocumentFailure> Failures { get; init; }
+
+    /// <summary>Exceptions thrown by user code, most frequent first.</summary>
+    public required IReadOnlyList<RunDocumentError> Errors { get; init; }
+
+    /// <summary>The load generator's own CPU use and warnings.</summary>
+    public required RunDocumentGenerator Generator { get; init; }
+}
+
+/// <summary>The tool that wrote a run document.</summary>
+internal sealed record RunDocumentTool
+{
+    /// <summary>Always <c>Stampede</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Its version, e.g. <c>0.1.0</c>.</summary>
+    public required string Version { get; init; }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Stampede.Load;
+using Stampede.Metrics;
+using Stampede.Monitoring;
+
+namespace Stampede.Reports;
+
+/// <summary>Builds the <see cref="RunDocument"/> of a finished run.</summary>
+internal static class RunDocumentMapper
+{
+    /// <summary>The document of <paramref name="report"/>.</summary>
+    public static RunDocument ToDocument(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        RunResult result = report.Result;
+        StatsSnapshot stats = result.Stats;
+        return new RunDocument
+        {
+            SchemaVersion = RunDocument.CurrentSchemaVersion,
+            Tool = new RunDocumentTool { Name = "Stampede", Version = report.ToolVersion },
+            Run = new RunDocumentRun
+            {
+                StartedAt = stats.StartedAt,
+                EndedAt = result.EndedAt,
+                DurationSeconds = stats.Elapsed.TotalSeconds,
+                StopReason = JsonNamingPolicy.CamelCase.ConvertName(result.StopReason.ToString()),
+                Seed = result.Seed,
+                ExitCode = report.ExitCode,
+                Settings = ToSettings(report.Settings),
+                UserClasses = [.. result.UserClasses.Select(ToUserClass)],
+            },
+            Rows = [.. stats.Rows.Select(ToRow)],
+            Aggregated = ToRow(stats.Total),
+            History = [.. stats.History.Select(ToInterval)],
+            Failures = [.. stats.Failures.Select(f => new RunDocumentFailure { Method = f.Method, Name = f.Name, Error = f.Error, Occurrences = f.Occurrences })],
+            Errors = [.. stats.Errors.Select(e => new RunDocumentError { Source = e.Source, Type = e.Type, Message = e.Message, StackTrace = e.StackTrace, Count = e.Count })],
+            Generator = ToGenerator(stats.Generator),
+        };
+    }
+
+    /// <summary>The key of a percentile in <c>percentilesMs</c>: its Locust label without <c>%</c> (<c>50</c>, <c>99.9</c>).</summary>
+    public static string PercentileKey(double percentile) => Percentiles.Label(percentile).TrimEnd('%');
+
+    private static RunDocumentSettings ToSettings(RunSettingsSummary settings) => new()
+    {
+        Host = settings.Host,
+        Users = settings.Users,
+        SpawnRate = settings.SpawnRate,
+        RunTimeSeconds = settings.RunTimeSeconds,
+        StopTimeoutSeconds = settings.StopTimeoutSeconds,
+        RequestTimeoutSeconds = settings.RequestTimeoutSeconds,
+        Shape = settings.Shape,
+        Tags = [.. settings.Tags],
+        ExcludeTags = [.. settings.ExcludeTags],
+        HttpVersion = settings.HttpVersion,
+        SharedConnections = settings.SharedConnections,
+        Arguments = [.. settings.Arguments],
+    };
+
+    private static RunDocumentUserClass ToUserClass(UserClassSummary userClass) => new()
+    {
+        Name = userClass.Name,
+        Weight = userClass.Weight,
+        FixedCount = userClass.FixedCount,
+        Tasks = [.. userClass.Tasks.Select(t => new RunDocumentTask { Name = t.Name, Weight = t.Weight, Tags = [.. t.Tags] })],
+    };
+
+    private static RunDocumentRow ToRow(RowStats row) => new()
+    {
+        Method = row.Key.Method,
+        Name = row.Key.Name,
+        Requests = row.Requests,
+        Failures = row.Failures,
+        FailureRatio = row.FailureRatio,
+        MinMs = row.MinMs,
+        MaxMs = row.MaxMs,
+        AverageMs = row.AverageMs,
+        MedianMs = row.MedianMs,
+        PercentilesMs = ToPercentiles(row.Percentiles),
+        TimeToFirstByte = new RunDocumentTimeToFirstByte
+        {
+            AverageMs = row.AverageTimeToFirstByteMs,
+            PercentilesMs = ToPercentiles(row.TimeToFirstBytePercentiles),
+        },
+        BytesSent = row.BytesSent,
+        BytesReceived = row.BytesReceived,
+        AverageContentSize = row.AverageContentSize,
+        RequestsPerSecond = row.RequestsPerSecond,
+        FailuresPerSecond = row.FailuresPerSecond,
+        CurrentRequestsPerSecond = row.CurrentRequestsPerSecond,
+        CurrentFailuresPerSecond = row.CurrentFailuresPerSecond,
+        Histogram = ToBase64(row.Histogram),
+    };
+
+    private static RunDocumentInterval ToInterval(IntervalStats interval) => new()
+    {
+        Second = interval.Second,
+        Start = interval.Start,
+        DurationSeconds = interval.DurationSeconds,
+        Users = interval.Users,
+        Aggregated = ToIntervalRow(interval.Total, withKey: false),
+        Rows = [.. interval.Rows.Select(r => ToIntervalRow(r, withKey: true))],
+    };
+
+    private static RunDocumentIntervalRow ToIntervalRow(RowStats row, bool withKey) => new()
+    {
+        Method = withKey ? row.Key.Method : null,
+        Name = withKey ? row.Key.Name : null,
+        Requests = row.Requests,
+        Failures = row.Failures,
+        RequestsPerSecond = row.RequestsPerSecond,
+        FailuresPerSecond = row.FailuresPerSecond,
+        MinMs = row.MinMs,
+        MaxMs = row.MaxMs,
+        AverageMs = row.AverageMs,
+        PercentilesMs = ToPercentiles(row.Percentiles),
+        Histogram = ToBase64(row.Histogram),
+    };
+
+    private static RunDocumentGenerator ToGenerator(GeneratorHealth generator) => new()
+    {
+        ProcessorCount = generator.ProcessorCount,
+        CpuWarningThresholdPercent = generator.CpuWarningThresholdPercent,
+        PeakCpuPercent = generator.PeakCpuPercent,
+        AverageCpuPercent = generator.AverageCpuPercent,
+        Cpu = [.. generator.Cpu.Select(c => new RunDocumentCpuSample { Second = c.Second, Percent = c.Percent })],
+        Warnings = [.. generator.Warnings.Select(w => new RunDocumentWarning { AtSeconds = w.At.TotalSeconds, Message = w.Message })],
+    };
+
+    private static OrderedDictionary<string, double> ToPercentiles(IReadOnlyList<PercentileValue> percentiles)
+    {
+        // Ordered so the file lists 50 … 100 as every other output does.
+        var result = new OrderedDictionary<string, double>(percentiles.Count, StringComparer.Ordinal);
+        foreach (PercentileValue value in percentiles)
+        {
+            result[PercentileKey(value.Percentile)] = value.ValueMs;
+        }
+
+        return result;
+    }
+
+    private static string? ToBase64(byte[]? histogram) =>
+        histogram is null ? null : Convert.ToBase64String(histogram);
+}

@@ -1,0 +1,302 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using Stampede.Cli;
+using Stampede.Load;
+using Stampede.Reports;
+using Stampede.Terminal;
+
+namespace Stampede;
+
+/// <summary>
+/// The entry point of a scenario app: parses Locust-style flags (and <c>STAMPEDE_*</c> environment
+/// variables), runs the user classes, shows live statistics, writes the requested outputs and
+/// returns the exit code.
+/// </summary>
+/// <remarks>
+/// Exit codes: 0 when the run went well; <c>--exit-code-on-error</c> (1 unless set) when a request
+/// failed or user code threw; 2 for bad usage (an unknown flag, a bad value, an unusable scenario).
+/// Ctrl-C or SIGTERM stops the users and still writes every output and the summary.
+/// </remarks>
+public static class StampedeApp
+{
+    /// <summary>Exit code for bad usage: unknown flag, invalid value, unusable scenario.</summary>
+    public const int UsageErrorExitCode = 2;
+
+    private const int RedirectedWidth = 180;
+
+    /// <summary>Runs the scenario.</summary>
+    /// <param name="args">The command-line arguments (<c>--host … --users …</c>).</param>
+    /// <param name="userTypes">The user classes, and optionally one <see cref="LoadShape"/> subclass.</param>
+    /// <returns>The process exit code.</returns>
+    public static Task<int> RunAsync(string[] args, params Type[] userTypes) =>
+        RunAsync(args, userTypes, AnsiConsole.Console, Console.Error, Environment.GetEnvironmentVariables(), TimeProvider.System, CancellationToken.None);
+
+    /// <summary>Stampede's version.</summary>
+    public static string Version { get; } =
+        typeof(StampedeApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    internal static async Task<int> RunAsync(
+        string[] args,
+        Type[] userTypes,
+        IAnsiConsole console,
+        TextWriter errors,
+        IDictionary environment,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(userTypes);
+
+        var commandLine = new CommandLine("Runs this Stampede scenario: virtual users defined in C#, Locust's flags.");
+        ParseOutcome outcome = commandLine.Parse(args, environment);
+        if (outcome.Errors.Count > 0)
+        {
+            return await UsageErrorAsync(errors, outcome.Errors).ConfigureAwait(false);
+        }
+
+        if (outcome.Settings is not { } settings)
+        {
+            return await outcome.Result.InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        Type[] shapes = [.. userTypes.Where(t => typeof(LoadShape).IsAssignableFrom(t))];
+        Type[] users = [.. userTypes.Where(t => !typeof(LoadShape).IsAssignableFrom(t))];
+        if (shapes.Length > 1)
+        {
+            return await UsageErrorAsync(errors, [$"Several load shapes were given ({string.Join(", ", shapes.Select(s => s.Name))}); pass at most one."]).ConfigureAwait(false);
+        }
+
+        LoadShape? shape;
+        try
+        {
+            shape = shapes.Length == 1 ? (LoadShape)Activator.CreateInstance(shapes[0], nonPublic: true)!
+                : settings.Stages is { } stages ? LoadShapes.Stages(stages)
+                : null;
+        }
+        catch (TargetInvocationException ex)
+        {
+            return await UsageErrorAsync(errors, [$"The load shape {shapes[0].Name} could not be created: {ex.InnerException?.Message}"]).ConfigureAwait(false);
+        }
+
+        var options = new LoadTestOptions
+        {
+            Host = settings.Host,
+            Users = settings.Users,
+            SpawnRate = settings.SpawnRate,
+            RunTime = settings.RunTime,
+            StopTimeout = settings.StopTimeout,
+            Shape = shape,
+            Tags = settings.Tags,
+            ExcludeTags = settings.ExcludeTags,
+            Seed = settings.Seed,
+            RequestTimeout = settings.RequestTimeout,
+            HttpVersion = settings.HttpVersion,
+            ShareConnections = settings.SharedConnections,
+        };
+
+        string? outputProblem = PrepareOutputs(settings);
+        if (outputProblem is not null)
+        {
+            return await UsageErrorAsync(errors, [outputProblem]).ConfigureAwait(false);
+        }
+
+        LoadTest test;
+        try
+        {
+            test = new LoadTest(options, users, time);
+        }
+        catch (Exception ex) when (ex is ArgumentException or ScenarioException)
+        {
+            return await UsageErrorAsync(errors, [ex.Message]).ConfigureAwait(false);
+        }
+
+        using (test)
+        {
+            return await RunAndReportAsync(test, settings, shape, console, errors, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunAndReportAsync(
+        LoadTest test,
+        CliSettings settings,
+        LoadShape? shape,
+        IAnsiConsole console,
+        TextWriter errors,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!console.Profile.Capabilities.Interactive && console.Profile.Width < RedirectedWidth)
+        {
+            // Redirected output has no terminal width; 80 columns would fold the percentile tables.
+            console.Profile.Width = RedirectedWidth;
+        }
+
+        bool info = settings.LogLevel <= LogLevel.Info;
+        if (info)
+        {
+            console.MarkupLine(Markup.Escape(Describe(settings, shape, test)));
+            if (!settings.Headless)
+            {
+                console.MarkupLine("[grey]The web dashboard is not part of this version: running headless.[/]");
+            }
+        }
+
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, interrupt));
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, interrupt));
+
+        using var viewStop = new CancellationTokenSource();
+        var view = new LiveView(console, test, time, showTables: !settings.OnlySummary && settings.LogLevel <= LogLevel.Warning);
+        Task viewTask = view.RunAsync(viewStop.Token);
+
+        RunResult result = await test.RunAsync(interrupt.Token).ConfigureAwait(false);
+        await viewStop.CancelAsync().ConfigureAwait(false);
+        await viewTask.ConfigureAwait(false);
+
+        int exitCode = result.HasErrors ? settings.ExitCodeOnError : 0;
+        var report = new RunReport
+        {
+            Result = result,
+            ExitCode = exitCode,
+            ToolVersion = Version,
+            Settings = new RunSettingsSummary
+            {
+                Host = settings.Host,
+                Users = settings.Users,
+                SpawnRate = settings.SpawnRate,
+                RunTimeSeconds = settings.RunTime?.TotalSeconds,
+                StopTimeoutSeconds = settings.StopTimeout.TotalSeconds,
+                RequestTimeoutSeconds = settings.RequestTimeout.TotalSeconds,
+                Shape = shape?.GetType().Name,
+                Tags = settings.Tags,
+                ExcludeTags = settings.ExcludeTags,
+                HttpVersion = settings.HttpVersion.ToString(),
+                SharedConnections = settings.SharedConnections,
+                Arguments = settings.Arguments,
+            },
+        };
+
+        foreach (IRenderable part in StatsTables.Summary(result))
+        {
+            console.Write(part);
+        }
+
+        foreach ((string what, IExporter exporter) in Exporters(settings))
+        {
+            try
+            {
+                await exporter.ExportAsync(report, CancellationToken.None).ConfigureAwait(false);
+                if (info)
+                {
+                    console.MarkupLine($"Wrote {Markup.Escape(what)}");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await errors.WriteLineAsync($"error: could not write {what}: {ex.Message}").ConfigureAwait(false);
+                exitCode = exitCode == 0 ? 1 : exitCode;
+            }
+        }
+
+        if (settings.LogLevel <= LogLevel.Error)
+        {
+            console.MarkupLine(Markup.Escape(Ending(result, exitCode, settings)));
+        }
+
+        return exitCode;
+    }
+
+    private static void OnSignal(PosixSignalContext context, CancellationTokenSource interrupt)
+    {
+        // The first signal stops the run gracefully (outputs are still written); a second one ends
+        // the process the default way.
+        if (!interrupt.IsCancellationRequested)
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter errors, IReadOnlyList<string> messages)
+    {
+        foreach (string message in messages)
+        {
+            await errors.WriteLineAsync($"error: {message}").ConfigureAwait(false);
+        }
+
+        await errors.WriteLineAsync("Run with --help to see every flag.").ConfigureAwait(false);
+        return UsageErrorExitCode;
+    }
+
+    private static string? PrepareOutputs(CliSettings settings)
+    {
+        foreach ((string flag, string? path) in new[] { ("--csv", settings.CsvPrefix), ("--json", settings.JsonPath) })
+        {
+            if (path is null)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                return $"{flag}: an empty path is not valid; give a file path such as out/run.";
+            }
+
+            try
+            {
+                string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+                if (!string.IsNullOrEmpty(directory))
+                {
+                    Directory.CreateDirectory(directory);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                return $"{flag}: '{path}' cannot be written ({ex.Message}); give a path in a writable directory.";
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<(string What, IExporter Exporter)> Exporters(CliSettings settings)
+    {
+        if (settings.CsvPrefix is { } prefix)
+        {
+            yield return ($"{prefix}_stats.csv, {prefix}_stats_history.csv, {prefix}_failures.csv, {prefix}_exceptions.csv", new CsvExporter(prefix, settings.CsvFullHistory));
+        }
+
+        if (settings.JsonPath is { } json)
+        {
+            yield return (json, new JsonExporter(json));
+        }
+    }
+
+    private static string Describe(CliSettings settings, LoadShape? shape, LoadTest test)
+    {
+        string load = shape is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{settings.Users} users at {settings.SpawnRate:0.##}/s")
+            : $"load shape {shape.GetType().Name}";
+        string duration = settings.RunTime is { } t ? $"for {t}" : "until Ctrl-C";
+        string classes = string.Join(", ", test.UserClasses.Select(c => c.Name));
+        return $"Stampede {Version}: {load} ({classes}) against {settings.Host ?? "each class's own host"} {duration}. Ctrl-C stops the run and still writes the outputs.";
+    }
+
+    private static string Ending(RunResult result, int exitCode, CliSettings settings)
+    {
+        string why = result.StopReason switch
+        {
+            StopReason.RunTimeElapsed => "the run time elapsed",
+            StopReason.ShapeFinished => "the load shape finished",
+            StopReason.Interrupted => "it was interrupted",
+            _ => "every user stopped itself",
+        };
+        string verdict = exitCode == 0 ? "no request failed"
+            : string.Create(CultureInfo.InvariantCulture, $"{result.Stats.Total.Failures} requests failed and {result.Stats.Errors.Sum(e => e.Count)} errors were raised (--exit-code-on-error {settings.ExitCodeOnError})");
+        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}. Exit code {exitCode}.");
+    }
+}

@@ -1,0 +1,45 @@
+using Stampede.Monitoring;
+
+namespace Stampede.Tests.Monitoring;
+
+public sealed class GeneratorMonitorTests
+{
+    private TimeSpan _cpu;
+
+    [Fact]
+    public void Sample_CpuAboveThreshold_WarnsOncePerEpisode()
+    {
+        var monitor = new GeneratorMonitor(90, () => _cpu, processorCount: 2);
+        var raised = new List<GeneratorWarning>();
+        monitor.WarningRaised += raised.Add;
+
+        // Seconds 1-5 use 0.5, 1.9, 1.95, 0.4, 1.99 CPU-seconds of 2 cores: 25%, 95%, 97.5%, 20%, 99.5%.
+        double[] used = [0.5, 1.9, 1.95, 0.4, 1.99];
+        for (int second = 1; second <= used.Length; second++)
+        {
+            _cpu += TimeSpan.FromSeconds(used[second - 1]);
+            monitor.Sample(TimeSpan.FromSeconds(second), second);
+        }
+
+        GeneratorHealth health = monitor.Current;
+        health.Cpu.Select(c => c.Percent).ShouldBe([25, 95, 97.5, 20, 99.5]);
+        health.PeakCpuPercent.ShouldBe(99.5);
+        health.AverageCpuPercent.ShouldBe(67.4);
+        raised.Count.ShouldBe(2);
+        health.Warnings.Select(w => w.At).ShouldBe([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)]);
+        health.Warnings[0].Message.ShouldContain("above 90%");
+    }
+
+    [Fact]
+    public void Sample_TinyWindowAtTheEnd_IsFoldedIntoNothing()
+    {
+        var monitor = new GeneratorMonitor(90, () => _cpu, processorCount: 1);
+        _cpu += TimeSpan.FromSeconds(0.1);
+        monitor.Sample(TimeSpan.FromSeconds(1), 1);
+        _cpu += TimeSpan.FromSeconds(0.05);
+        monitor.Sample(TimeSpan.FromSeconds(1.05), 2);
+
+        monitor.Current.Cpu.Count.ShouldBe(1);
+        monitor.Current.Warnings.ShouldBeEmpty();
+    }
+}

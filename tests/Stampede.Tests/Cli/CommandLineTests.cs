@@ -1,0 +1,114 @@
+using System.Collections;
+using Stampede.Cli;
+
+namespace Stampede.Tests.Cli;
+
+public sealed class CommandLineTests
+{
+    private static readonly Hashtable NoEnvironment = [];
+
+    [Fact]
+    public void Parse_LocustShortFlags_ReadEverySetting()
+    {
+        ParseOutcome outcome = Parse(
+            ["-H", "http://127.0.0.1:8080", "-u", "100", "-r", "2.5", "-t", "1h30m", "--headless", "--csv", "out/run", "--csv-full-history",
+             "--json", "out/run.json", "--stop-timeout", "10", "--exit-code-on-error", "3", "--only-summary", "--loglevel", "WARNING",
+             "--tags", "infer", "fast", "--exclude-tags", "slow", "--seed", "7", "--http-version", "2"]);
+
+        CliSettings s = outcome.Settings!;
+        outcome.Errors.ShouldBeEmpty();
+        s.Host.ShouldBe("http://127.0.0.1:8080");
+        s.Users.ShouldBe(100);
+        s.SpawnRate.ShouldBe(2.5);
+        s.RunTime.ShouldBe(TimeSpan.FromMinutes(90));
+        s.Headless.ShouldBeTrue();
+        s.CsvPrefix.ShouldBe("out/run");
+        s.CsvFullHistory.ShouldBeTrue();
+        s.JsonPath.ShouldBe("out/run.json");
+        s.StopTimeout.ShouldBe(TimeSpan.FromSeconds(10));
+        s.ExitCodeOnError.ShouldBe(3);
+        s.OnlySummary.ShouldBeTrue();
+        s.LogLevel.ShouldBe(LogLevel.Warning);
+        s.Tags.ShouldBe(["infer", "fast"]);
+        s.ExcludeTags.ShouldBe(["slow"]);
+        s.Seed.ShouldBe(7);
+        s.HttpVersion.ShouldBe(System.Net.HttpVersion.Version20);
+    }
+
+    [Fact]
+    public void Parse_NothingGiven_UsesLocustDefaults()
+    {
+        CliSettings s = Parse([]).Settings!;
+
+        s.Users.ShouldBe(1);
+        s.SpawnRate.ShouldBe(1);
+        s.RunTime.ShouldBeNull();
+        s.ExitCodeOnError.ShouldBe(1);
+        s.StopTimeout.ShouldBe(TimeSpan.Zero);
+        s.RequestTimeout.ShouldBe(TimeSpan.FromSeconds(60));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--users", "-3" }, "--users: '-3' is not valid; give a whole number of users, 0 or more")]
+    [InlineData(new[] { "--run-time", "5x" }, "--run-time: '5x' is not valid; give a positive duration such as 90s")]
+    [InlineData(new[] { "--spawn-rate", "0" }, "--spawn-rate: '0' is not valid; give users per second above 0")]
+    [InlineData(new[] { "--host", "localhost:8080" }, "--host: 'localhost:8080' is not valid; give an absolute http:// or https:// URL")]
+    [InlineData(new[] { "--loglevel", "LOUD" }, "--loglevel: 'LOUD' is not valid")]
+    [InlineData(new[] { "--stages", "30s:ten" }, "--stages: '30s:ten' is not valid")]
+    [InlineData(new[] { "--bogus" }, "Unrecognized command or argument '--bogus'")]
+    public void Parse_BadFlag_ErrorNamesTheFlagTheValueAndWhatIsValid(string[] args, string expected)
+    {
+        ParseOutcome outcome = Parse(args);
+
+        outcome.Settings.ShouldBeNull();
+        outcome.Errors.ShouldContain(e => e.Contains(expected, StringComparison.Ordinal), string.Join(" | ", outcome.Errors));
+    }
+
+    [Fact]
+    public void Parse_EnvironmentVariables_FillWhatTheCommandLineLacks()
+    {
+        var environment = new Hashtable
+        {
+            ["STAMPEDE_HOST"] = "http://127.0.0.1:9000",
+            ["STAMPEDE_USERS"] = "40",
+            ["STAMPEDE_SPAWN_RATE"] = "4",
+            ["STAMPEDE_RUN_TIME"] = "2m",
+            ["STAMPEDE_HEADLESS"] = "true",
+            ["STAMPEDE_TAGS"] = "a,b",
+        };
+
+        CliSettings s = new CommandLine("test").Parse(["--users", "7"], environment).Settings!;
+
+        s.Host.ShouldBe("http://127.0.0.1:9000");
+        s.Users.ShouldBe(7, "a flag on the command line wins over the environment");
+        s.SpawnRate.ShouldBe(4);
+        s.RunTime.ShouldBe(TimeSpan.FromMinutes(2));
+        s.Headless.ShouldBeTrue();
+        s.Tags.ShouldBe(["a", "b"]);
+    }
+
+    [Fact]
+    public void Parse_BadEnvironmentValue_ErrorNamesTheVariable()
+    {
+        ParseOutcome outcome = new CommandLine("test").Parse([], new Hashtable { ["STAMPEDE_USERS"] = "many" });
+
+        outcome.Errors.Single().ShouldContain("--users: 'many' is not valid");
+        outcome.Errors.Single().ShouldContain("STAMPEDE_USERS");
+    }
+
+    [Fact]
+    public void Parse_Stages_ReadDurationsUsersAndRates()
+    {
+        CliSettings s = Parse(["--stages", "30s:10:5,1m:50,10s:0"]).Settings!;
+
+        s.Stages!.Select(x => (x.Duration.TotalSeconds, x.Users, x.SpawnRate)).ShouldBe([(30.0, 10, 5.0), (60.0, 50, 50.0), (10.0, 0, 1.0)]);
+    }
+
+    [Fact]
+    public void EnvironmentVariableFor_FlagName_IsUpperSnakeWithPrefix()
+    {
+        CommandLine.EnvironmentVariableFor("--spawn-rate").ShouldBe("STAMPEDE_SPAWN_RATE");
+    }
+
+    private static ParseOutcome Parse(string[] args) => new CommandLine("test").Parse(args, NoEnvironment);
+}
