@@ -5,31 +5,32 @@ using System.Globalization;
 namespace Stampede.Monitoring;
 
 /// <summary>
-/// Samples the generator's process CPU once a second and raises a warning when it passes the
-/// threshold, as Locust does, because latencies measured by a saturated generator include its own
-/// queueing.
+/// Samples the generator's process once a second (CPU, GC pauses, thread-pool queue) and raises a
+/// warning when CPU passes the threshold, as Locust does, because latencies measured by a saturated
+/// generator include its own queueing.
 /// </summary>
 internal sealed class GeneratorMonitor
 {
     private const double MinimumWindowSeconds = 0.5;
 
-    private readonly Func<TimeSpan> _cpuTime;
+    private readonly Func<ProcessReading> _read;
     private readonly int _processorCount;
     private readonly double _thresholdPercent;
-    private ImmutableList<CpuSample> _samples = [];
+    private ImmutableList<GeneratorSample> _samples = [];
     private readonly List<GeneratorWarning> _warnings = [];
-    private TimeSpan _lastCpu;
+    private ProcessReading _last;
     private TimeSpan _lastElapsed;
     private bool _above;
     private double _sum;
     private double _peak;
+    private TimeSpan _gcPause;
 
-    public GeneratorMonitor(double thresholdPercent, Func<TimeSpan>? cpuTime = null, int? processorCount = null)
+    public GeneratorMonitor(double thresholdPercent, Func<ProcessReading>? read = null, int? processorCount = null)
     {
         _thresholdPercent = thresholdPercent;
-        _cpuTime = cpuTime ?? ProcessCpuTime;
+        _read = read ?? ReadProcess;
         _processorCount = processorCount ?? Environment.ProcessorCount;
-        _lastCpu = _cpuTime();
+        _last = _read();
     }
 
     /// <summary>Raised (on the aggregator's thread) when a new warning is added.</summary>
@@ -38,7 +39,7 @@ internal sealed class GeneratorMonitor
     /// <summary>Takes one sample; <paramref name="elapsed"/> is the run time now, <paramref name="second"/> the second it closes.</summary>
     public void Sample(TimeSpan elapsed, long second)
     {
-        TimeSpan cpu = _cpuTime();
+        ProcessReading now = _read();
         double wall = (elapsed - _lastElapsed).TotalSeconds;
         if (wall < MinimumWindowSeconds)
         {
@@ -46,10 +47,19 @@ internal sealed class GeneratorMonitor
             return;
         }
 
-        double percent = Math.Clamp((cpu - _lastCpu).TotalSeconds / wall / _processorCount * 100, 0, 100);
-        _lastCpu = cpu;
+        double percent = Math.Clamp((now.Cpu - _last.Cpu).TotalSeconds / wall / _processorCount * 100, 0, 100);
+        _samples = _samples.Add(new GeneratorSample(
+            second,
+            Math.Round(percent, 1),
+            Math.Round((now.GcPause - _last.GcPause).TotalMilliseconds, 3),
+            now.Gen0 - _last.Gen0,
+            now.Gen1 - _last.Gen1,
+            now.Gen2 - _last.Gen2,
+            now.ThreadPoolQueueLength,
+            now.ThreadPoolThreads));
+        _gcPause += now.GcPause - _last.GcPause;
+        _last = now;
         _lastElapsed = elapsed;
-        _samples = _samples.Add(new CpuSample(second, Math.Round(percent, 1)));
         _sum += percent;
         _peak = Math.Max(_peak, percent);
 
@@ -69,7 +79,8 @@ internal sealed class GeneratorMonitor
 
     public GeneratorHealth Current => new()
     {
-        Cpu = _samples,
+        Samples = _samples,
+        TotalGcPauseMs = Math.Round(_gcPause.TotalMilliseconds, 3),
         PeakCpuPercent = Math.Round(_peak, 1),
         AverageCpuPercent = _samples.Count == 0 ? 0 : Math.Round(_sum / _samples.Count, 1),
         ProcessorCount = _processorCount,
@@ -77,9 +88,16 @@ internal sealed class GeneratorMonitor
         Warnings = [.. _warnings],
     };
 
-    private static TimeSpan ProcessCpuTime()
+    private static ProcessReading ReadProcess()
     {
         using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
+        return new ProcessReading(
+            process.TotalProcessorTime,
+            GC.GetTotalPauseDuration(),
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            ThreadPool.PendingWorkItemCount,
+            ThreadPool.ThreadCount);
     }
 }

@@ -15,21 +15,42 @@ internal sealed record RunDocumentGenerator
     /// <summary>Mean of the samples, percent of all cores.</summary>
     public required double AverageCpuPercent { get; init; }
 
-    /// <summary>Process CPU, one sample a second.</summary>
-    public required IReadOnlyList<RunDocumentCpuSample> Cpu { get; init; }
+    /// <summary>Time the garbage collector paused the process over the run, ms.</summary>
+    public required double TotalGcPauseMs { get; init; }
+
+    /// <summary>The process's CPU, GC and thread pool, one sample a second.</summary>
+    public required IReadOnlyList<RunDocumentGeneratorSample> Samples { get; init; }
 
     /// <summary>Warnings raised during the run, in order.</summary>
     public required IReadOnlyList<RunDocumentWarning> Warnings { get; init; }
 }
 
-/// <summary>The generator's CPU over one second.</summary>
-internal sealed record RunDocumentCpuSample
+/// <summary>The generator process over one second.</summary>
+internal sealed record RunDocumentGeneratorSample
 {
     /// <summary>Second of the run the sample closes (1 = the first full second).</summary>
     public required long Second { get; init; }
 
     /// <summary>CPU time used divided by wall time and by the cores, 0 to 100.</summary>
-    public required double Percent { get; init; }
+    public required double CpuPercent { get; init; }
+
+    /// <summary>GC pause time during the second, ms.</summary>
+    public required double GcPauseMs { get; init; }
+
+    /// <summary>Generation-0 collections during the second.</summary>
+    public required int Gen0Collections { get; init; }
+
+    /// <summary>Generation-1 collections during the second.</summary>
+    public required int Gen1Collections { get; init; }
+
+    /// <summary>Generation-2 collections during the second.</summary>
+    public required int Gen2Collections { get; init; }
+
+    /// <summary>Thread-pool work items waiting when sampled.</summary>
+    public required long ThreadPoolQueueLength { get; init; }
+
+    /// <summary>Thread-pool threads when sampled.</summary>
+    public required int ThreadPoolThreads { get; init; }
 }
 
 /// <summary>A warning about the generator itself.</summary>

@@ -123,7 +123,18 @@ internal static class RunDocumentMapper
         CpuWarningThresholdPercent = generator.CpuWarningThresholdPercent,
         PeakCpuPercent = generator.PeakCpuPercent,
         AverageCpuPercent = generator.AverageCpuPercent,
-        Cpu = [.. generator.Cpu.Select(c => new RunDocumentCpuSample { Second = c.Second, Percent = c.Percent })],
+        TotalGcPauseMs = generator.TotalGcPauseMs,
+        Samples = [.. generator.Samples.Select(c => new RunDocumentGeneratorSample
+        {
+            Second = c.Second,
+            CpuPercent = c.CpuPercent,
+            GcPauseMs = c.GcPauseMs,
+            Gen0Collections = c.Gen0Collections,
+            Gen1Collections = c.Gen1Collections,
+            Gen2Collections = c.Gen2Collections,
+            ThreadPoolQueueLength = c.ThreadPoolQueueLength,
+            ThreadPoolThreads = c.ThreadPoolThreads,
+        })],
         Warnings = [.. generator.Warnings.Select(w => new RunDocumentWarning { AtSeconds = w.At.TotalSeconds, Message = w.Message })],
     };
 

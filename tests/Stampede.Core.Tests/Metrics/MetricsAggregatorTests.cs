@@ -14,7 +14,7 @@ public sealed class MetricsAggregatorTests
     public MetricsAggregatorTests()
     {
         _start = _time.GetTimestamp();
-        _aggregator = new MetricsAggregator(_recorder, new GeneratorMonitor(90, () => TimeSpan.Zero, 2), _time, _start);
+        _aggregator = new MetricsAggregator(_recorder, new GeneratorMonitor(90, () => default, 2), _time, _start);
     }
 
     [Fact]

@@ -5,11 +5,32 @@ namespace Stampede.Tests.Monitoring;
 public sealed class GeneratorMonitorTests
 {
     private TimeSpan _cpu;
+    private TimeSpan _gc;
+    private int _gen0;
+
+    [Fact]
+    public void Sample_GcAndThreadPool_ReportedPerSecond()
+    {
+        var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
+        _gc += TimeSpan.FromMilliseconds(12.5);
+        _gen0 += 3;
+        monitor.Sample(TimeSpan.FromSeconds(1), 1);
+        _gc += TimeSpan.FromMilliseconds(2);
+        monitor.Sample(TimeSpan.FromSeconds(2), 2);
+
+        GeneratorHealth health = monitor.Current;
+        health.Samples.Select(s => s.GcPauseMs).ShouldBe([12.5, 2]);
+        health.Samples.Select(s => s.Gen0Collections).ShouldBe([3, 0]);
+        health.Samples[0].ThreadPoolQueueLength.ShouldBe(7);
+        health.TotalGcPauseMs.ShouldBe(14.5);
+    }
+
+    private ProcessReading Read() => new(_cpu, _gc, _gen0, 0, 0, 7, 4);
 
     [Fact]
     public void Sample_CpuAboveThreshold_WarnsOncePerEpisode()
     {
-        var monitor = new GeneratorMonitor(90, () => _cpu, processorCount: 2);
+        var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
         var raised = new List<GeneratorWarning>();
         monitor.WarningRaised += raised.Add;
 
@@ -22,7 +43,7 @@ public sealed class GeneratorMonitorTests
         }
 
         GeneratorHealth health = monitor.Current;
-        health.Cpu.Select(c => c.Percent).ShouldBe([25, 95, 97.5, 20, 99.5]);
+        health.Samples.Select(c => c.CpuPercent).ShouldBe([25, 95, 97.5, 20, 99.5]);
         health.PeakCpuPercent.ShouldBe(99.5);
         health.AverageCpuPercent.ShouldBe(67.4);
         raised.Count.ShouldBe(2);
@@ -33,13 +54,13 @@ public sealed class GeneratorMonitorTests
     [Fact]
     public void Sample_TinyWindowAtTheEnd_IsFoldedIntoNothing()
     {
-        var monitor = new GeneratorMonitor(90, () => _cpu, processorCount: 1);
+        var monitor = new GeneratorMonitor(90, Read, processorCount: 1);
         _cpu += TimeSpan.FromSeconds(0.1);
         monitor.Sample(TimeSpan.FromSeconds(1), 1);
         _cpu += TimeSpan.FromSeconds(0.05);
         monitor.Sample(TimeSpan.FromSeconds(1.05), 2);
 
-        monitor.Current.Cpu.Count.ShouldBe(1);
+        monitor.Current.Samples.Count.ShouldBe(1);
         monitor.Current.Warnings.ShouldBeEmpty();
     }
 }

@@ -83,7 +83,7 @@ public sealed class JsonExporterTests : IDisposable
 
         document.Generator.ProcessorCount.ShouldBe(4);
         document.Generator.PeakCpuPercent.ShouldBe(95);
-        document.Generator.Cpu.Select(c => (c.Second, c.Percent)).ShouldBe([(1L, 50.0), (2L, 95.0)]);
+        document.Generator.Samples.Select(c => (c.Second, c.CpuPercent)).ShouldBe([(1L, 50.0), (2L, 95.0)]);
         document.Generator.Warnings.ShouldHaveSingleItem().AtSeconds.ShouldBe(2);
     }
 
@@ -137,7 +137,7 @@ public sealed class JsonExporterTests : IDisposable
             ["requests", "failures", "requestsPerSecond", "failuresPerSecond", "minMs", "maxMs", "averageMs", "percentilesMs", "histogram"]);
         root["history"]![0]!["rows"]![0]!.AsObject().Select(p => p.Key).Take(2).ShouldBe(["method", "name"]);
         root["generator"]!.AsObject().Select(p => p.Key).ShouldBe(
-            ["processorCount", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "cpu", "warnings"]);
+            ["processorCount", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings"]);
         root["rows"]![0]!["histogram"]!.GetValue<string>().ShouldStartWith("HISTFAAAA"); // base64 of the 0x1c849314 cookie, as Java writes
     }
 

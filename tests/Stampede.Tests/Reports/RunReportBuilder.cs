@@ -23,7 +23,7 @@ internal sealed class RunReportBuilder
 
     public RunReportBuilder()
     {
-        _monitor = new GeneratorMonitor(thresholdPercent: 90, cpuTime: () => _cpu, processorCount: 4);
+        _monitor = new GeneratorMonitor(thresholdPercent: 90, read: () => new ProcessReading(_cpu, TimeSpan.Zero, 0, 0, 0, 0, 1), processorCount: 4);
         _start = _time.GetTimestamp();
         _aggregator = new MetricsAggregator(_recorder, _monitor, _time, _start);
     }
