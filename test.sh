@@ -18,3 +18,9 @@ fi
 
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (dotnet not found)" >&2; exit 1; }
 dotnet test Stampede.sln --logger "console;verbosity=normal" "$@"
+
+# The README's scenarios must keep compiling: build every file-based example.
+for example in examples/*.cs; do
+  echo "building $example" >&2
+  dotnet build "$example" -v quiet -nologo >/dev/null || { echo "example $example does not build" >&2; exit 1; }
+done

@@ -13,6 +13,9 @@ internal sealed class GeneratorMonitor
 {
     private const double MinimumWindowSeconds = 0.5;
 
+    /// <summary>GC pause within one second above which the run warns, ms: a pause that long shows in p99 of a busy run.</summary>
+    private const double GcPauseWarningMs = 20;
+
     private readonly Func<ProcessReading> _read;
     private readonly int _processorCount;
     private readonly double _thresholdPercent;
@@ -21,6 +24,7 @@ internal sealed class GeneratorMonitor
     private ProcessReading _last;
     private TimeSpan _lastElapsed;
     private bool _above;
+    private bool _pausing;
     private double _sum;
     private double _peak;
     private TimeSpan _gcPause;
@@ -48,10 +52,11 @@ internal sealed class GeneratorMonitor
         }
 
         double percent = Math.Clamp((now.Cpu - _last.Cpu).TotalSeconds / wall / _processorCount * 100, 0, 100);
+        double pauseMs = (now.GcPause - _last.GcPause).TotalMilliseconds;
         _samples = _samples.Add(new GeneratorSample(
             second,
             Math.Round(percent, 1),
-            Math.Round((now.GcPause - _last.GcPause).TotalMilliseconds, 3),
+            Math.Round(pauseMs, 3),
             now.Gen0 - _last.Gen0,
             now.Gen1 - _last.Gen1,
             now.Gen2 - _last.Gen2,
@@ -63,6 +68,16 @@ internal sealed class GeneratorMonitor
         _sum += percent;
         _peak = Math.Max(_peak, percent);
 
+        if (pauseMs > GcPauseWarningMs && !_pausing)
+        {
+            Warn(new GeneratorWarning(
+                elapsed,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The garbage collector paused the generator for {pauseMs:0} ms in the second before {elapsed:hh\\:mm\\:ss}: requests in flight then include the pause in their response time.")));
+        }
+
+        _pausing = pauseMs > GcPauseWarningMs;
         if (percent > _thresholdPercent && !_above)
         {
             var warning = new GeneratorWarning(
@@ -70,11 +85,16 @@ internal sealed class GeneratorMonitor
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"Generator CPU usage above {_thresholdPercent:0}% ({percent:0}% of {_processorCount} cores) at {elapsed:hh\\:mm\\:ss}: measured response times may include the generator's own queueing. Use fewer users per generator or more generator CPU."));
-            _warnings.Add(warning);
-            WarningRaised?.Invoke(warning);
+            Warn(warning);
         }
 
         _above = percent > _thresholdPercent;
+    }
+
+    private void Warn(GeneratorWarning warning)
+    {
+        _warnings.Add(warning);
+        WarningRaised?.Invoke(warning);
     }
 
     public GeneratorHealth Current => new()

@@ -25,6 +25,18 @@ public sealed class GeneratorMonitorTests
         health.TotalGcPauseMs.ShouldBe(14.5);
     }
 
+    [Fact]
+    public void Sample_LongGcPause_Warns()
+    {
+        var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
+        _gc += TimeSpan.FromMilliseconds(35);
+        monitor.Sample(TimeSpan.FromSeconds(1), 1);
+        _gc += TimeSpan.FromMilliseconds(5);
+        monitor.Sample(TimeSpan.FromSeconds(2), 2);
+
+        monitor.Current.Warnings.ShouldHaveSingleItem().Message.ShouldContain("paused the generator for 35 ms");
+    }
+
     private ProcessReading Read() => new(_cpu, _gc, _gen0, 0, 0, 7, 4);
 
     [Fact]
