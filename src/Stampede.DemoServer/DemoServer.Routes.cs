@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Stampede.Demo.Http;
+using Stampede.Demo.Telemetry;
+
+namespace Stampede.Demo;
+
+public sealed partial class DemoServer
+{
+    private WebApplication BuildApplication()
+    {
+        // The empty builder reads no appsettings.json, environment variables or command line of the host process,
+        // and logs nothing: the server is a library inside the stampede tool and the tests.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(DemoServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = _options.MaxBodyBytes;
+
+            // Kestrel cannot pick a free port for "localhost" (two sockets), so localhost means 127.0.0.1 here.
+            var address = DemoServerOptions.IsLocalhost(_options.Host) ? IPAddress.Loopback : IPAddress.Parse(_options.Host);
+            kestrel.Listen(address, _options.Port);
+        });
+
+        var app = builder.Build();
+        var maxBodyBytes = (int)_options.MaxBodyBytes;
+        var predict = new PredictEndpoint(_pool, maxBodyBytes);
+        var kserve = new KServeEndpoints(_pool, maxBodyBytes);
+        var requestMetrics = new RequestMetricsMiddleware(_metrics);
+
+        app.UseRouting();
+        app.Use(requestMetrics.InvokeAsync);
+        app.MapGet("/", IndexAsync);
+        app.MapPost("/predict", predict.HandleAsync);
+        app.MapGet("/metrics", MetricsAsync);
+        app.MapGet("/v2", kserve.ServerMetadataAsync);
+        app.MapGet("/v2/health/live", kserve.LiveAsync);
+        app.MapGet("/v2/health/ready", kserve.ReadyAsync);
+        app.MapGet(KServeEndpoints.ModelRoute, kserve.ModelMetadataAsync);
+        app.MapGet(KServeEndpoints.ModelRoute + "/ready", kserve.ReadyAsync);
+        app.MapPost(KServeEndpoints.InferRoute, kserve.InferAsync);
+        return app;
+    }
+
+    private Task MetricsAsync(HttpContext context)
+    {
+        var text = Encoding.UTF8.GetBytes(_metrics.Export());
+        context.Response.ContentType = PrometheusTextWriter.ContentType;
+        context.Response.ContentLength = text.Length;
+        return context.Response.Body.WriteAsync(text, context.RequestAborted).AsTask();
+    }
+
+    private static Task IndexAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(
+            $$"""
+            Stampede demo ML API: ResNet-18 on ONNX Runtime (CPU).
+              POST /predict                    image/jpeg, image/png or application/json {"image":"<base64>"}
+              POST {{KServeEndpoints.InferRoute}}   KServe v2 JSON, one FP32 [1,3,224,224] input
+              GET  {{KServeEndpoints.ModelRoute}}         KServe v2 model metadata
+              GET  /v2/health/live             KServe v2 liveness
+              GET  /v2/health/ready            KServe v2 readiness (503 until the model is warmed up)
+              GET  /metrics                    Prometheus text format
+
+            """,
+            context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The server never reacts to Ctrl+C or SIGTERM itself: the program that embeds it (the stampede tool, a test)
+    /// owns the process's signals and stops it through <see cref="StopAsync"/>.
+    /// </summary>
+    private sealed class EmbeddedHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Stampede.Demo;
+
+namespace Stampede.Tool.Commands;
+
+/// <summary><c>stampede serve-demo</c>: the demo ML API alone, so any load generator can be pointed at it.</summary>
+internal static class ServeDemoCommand
+{
+    public static Command Create()
+    {
+        var defaults = new DemoServerOptions();
+        var port = new Option<int>("--port", "-p") { Description = "TCP port (default 8080; 0 picks a free one).", DefaultValueFactory = _ => 8080 };
+        port.CustomParser = r => ToolParsers.Int(r, "--port", min: 0, max: 65535);
+        var bind = new Option<string>("--bind") { Description = "Address to listen on (default 127.0.0.1, loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
+        var workers = new Option<int>("--workers") { Description = "Inference workers (default: the cores).", DefaultValueFactory = _ => defaults.Workers };
+        workers.CustomParser = r => ToolParsers.Int(r, "--workers", min: 1, max: 256);
+        var maxQueue = new Option<int>("--max-queue") { Description = $"Requests that may wait for a worker before the server answers 503 (default {defaults.MaxQueue}).", DefaultValueFactory = _ => defaults.MaxQueue };
+        maxQueue.CustomParser = r => ToolParsers.Int(r, "--max-queue", min: 1);
+        var maxBody = new Option<long>("--max-body") { Description = "Largest request body; larger ones get 413 (default 20MB).", DefaultValueFactory = _ => defaults.MaxBodyBytes };
+        maxBody.CustomParser = r => ToolParsers.Bytes(r, "--max-body");
+        var autoscale = new Option<string?>("--autoscale") { Description = "MIN:MAX workers, added when the queue stays long and removed when idle, e.g. 1:4." };
+        autoscale.Validators.Add(r =>
+        {
+            string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+            if (!DemoServerOptions.TryParseAutoscale(token, out _))
+            {
+                r.AddError($"--autoscale: '{token}' is not valid; give MIN:MAX workers with 1 <= MIN <= MAX, e.g. 1:4.");
+            }
+        });
+        var coldStart = new Option<TimeSpan>("--worker-cold-start") { Description = "Time a worker added by the autoscaler takes to become ready (default 2s).", DefaultValueFactory = _ => defaults.WorkerColdStart };
+        coldStart.CustomParser = r => ToolParsers.Duration(r, "--worker-cold-start");
+
+        var command = new Command("serve-demo", "Run the bundled demo ML API (ResNet-18 image model) until Ctrl-C.")
+        {
+            port, bind, workers, maxQueue, maxBody, autoscale, coldStart,
+        };
+        command.SetAction(async (result, token) =>
+        {
+            var options = new DemoServerOptions
+            {
+                Host = result.GetValue(bind)!,
+                Port = result.GetValue(port),
+                Workers = result.GetValue(workers),
+                MaxQueue = result.GetValue(maxQueue),
+                MaxBodyBytes = result.GetValue(maxBody),
+                WorkerColdStart = result.GetValue(coldStart),
+            };
+            if (result.GetValue(autoscale) is { } range && DemoServerOptions.TryParseAutoscale(range, out var parsed))
+            {
+                options.Autoscale = parsed;
+            }
+
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return 2;
+            }
+
+            return await DemoServer.RunAsync(options, token);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using Stampede.Tool;
+
+return await StampedeTool.RunAsync(args);
