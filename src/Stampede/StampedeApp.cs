@@ -96,6 +96,14 @@ public static class StampedeApp
             RequestTimeout = settings.RequestTimeout,
             HttpVersion = settings.HttpVersion,
             ShareConnections = settings.SharedConnections,
+            Rate = settings.Rate,
+            RateStages = settings.RateStages ?? [],
+            Arrivals = settings.Arrivals,
+            Burstiness = settings.Burstiness,
+            PreAllocatedUsers = settings.PreAllocatedUsers,
+            MaxUsers = settings.MaxUsers,
+            MaxBacklog = settings.Backlog,
+            MinDuration = settings.MinDuration,
         };
 
         string? outputProblem = PrepareOutputs(settings);
@@ -177,6 +185,14 @@ public static class StampedeApp
                 HttpVersion = settings.HttpVersion.ToString(),
                 SharedConnections = settings.SharedConnections,
                 Arguments = settings.Arguments,
+                Rate = settings.Rate,
+                RateStages = settings.RateStages ?? [],
+                Arrivals = settings.Arrivals,
+                Burstiness = settings.Burstiness,
+                MaxUsers = settings.MaxUsers,
+                PreAllocatedUsers = settings.PreAllocatedUsers,
+                Backlog = settings.Backlog,
+                MinDuration = settings.MinDuration,
             },
         };
 
@@ -278,7 +294,9 @@ public static class StampedeApp
 
     private static string Describe(CliSettings settings, LoadShape? shape, LoadTest test)
     {
-        string load = shape is null
+        string load = settings.IsOpenModel
+            ? DescribeRate(settings)
+            : shape is null
             ? string.Create(CultureInfo.InvariantCulture, $"{settings.Users} users at {settings.SpawnRate:0.##}/s")
             : $"load shape {shape.GetType().Name}";
         string duration = settings.RunTime is { } t ? $"for {t}" : "until Ctrl-C";
@@ -286,17 +304,28 @@ public static class StampedeApp
         return $"Stampede {Version}: {load} ({classes}) against {settings.Host ?? "each class's own host"} {duration}. Ctrl-C stops the run and still writes the outputs.";
     }
 
+    private static string DescribeRate(CliSettings settings)
+    {
+        string rate = settings.RateStages is { } stages
+            ? string.Create(CultureInfo.InvariantCulture, $"rate stages {string.Join(", ", stages.Select(s => $"{s.Duration.TotalSeconds:0.##}s→{s.Rate:0.##}/s"))}")
+            : string.Create(CultureInfo.InvariantCulture, $"{settings.Rate:0.##} iterations/s");
+        string arrivals = settings.Arrivals == ArrivalProcess.Poisson
+            ? string.Create(CultureInfo.InvariantCulture, $"Poisson arrivals{(settings.Burstiness == 1 ? string.Empty : $" (burstiness {settings.Burstiness:0.##})")}")
+            : "constant arrivals";
+        return string.Create(CultureInfo.InvariantCulture, $"{rate}, {arrivals}, up to {settings.MaxUsers ?? Math.Max(settings.PreAllocatedUsers ?? 0, 1000)} users");
+    }
+
     private static string Ending(RunResult result, int exitCode, CliSettings settings)
     {
         string why = result.StopReason switch
         {
             StopReason.RunTimeElapsed => "the run time elapsed",
-            StopReason.ShapeFinished => "the load shape finished",
+            StopReason.ShapeFinished => settings.IsOpenModel ? "the rate stages ended" : "the load shape finished",
             StopReason.Interrupted => "it was interrupted",
             _ => "every user stopped itself",
         };
         string verdict = exitCode == 0 ? "no request failed"
             : string.Create(CultureInfo.InvariantCulture, $"{result.Stats.Total.Failures} requests failed and {result.Stats.Errors.Sum(e => e.Count)} errors were raised (--exit-code-on-error {settings.ExitCodeOnError})");
-        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}. Exit code {exitCode}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}; {result.Validity.Verdict}. Exit code {exitCode}.");
     }
 }

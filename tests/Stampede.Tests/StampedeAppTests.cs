@@ -63,6 +63,34 @@ public sealed class StampedeAppTests : IAsyncLifetime
         _console.Output.ShouldContain("Response time percentiles");
     }
 
+    [Fact]
+    public async Task RunAsync_OpenModel_ReportsTheScheduleServiceTimeAndVerdict()
+    {
+        string json = Path.Combine(_outputs, "open.json");
+
+        int exit = await RunAsync(
+            ["--host", _server.Address, "--rate", "40", "-t", "3s", "--max-users", "20", "--headless", "--json", json, "--seed", "3"],
+            typeof(PredictUser));
+
+        exit.ShouldBe(0, _errors.ToString() + _console.Output);
+        using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        JsonElement root = document.RootElement;
+        JsonElement arrivals = root.GetProperty("arrivals");
+        arrivals.GetProperty("dueIterations").GetInt64().ShouldBe(120);
+        (arrivals.GetProperty("startedIterations").GetInt64() + arrivals.GetProperty("droppedIterations").GetInt64()).ShouldBe(120);
+        JsonElement aggregated = root.GetProperty("aggregated");
+        aggregated.GetProperty("serviceTime").GetProperty("percentilesMs").GetProperty("99").GetDouble().ShouldBeGreaterThan(0);
+        aggregated.GetProperty("schedulingLag").GetProperty("scheduledRequests").GetInt64().ShouldBe(aggregated.GetProperty("requests").GetInt64());
+        aggregated.GetProperty("insufficientPercentiles").EnumerateArray().Select(e => e.GetString()).ShouldContain("99");
+
+        // 120 requests cannot support a p99: the run says INVALID and why.
+        root.GetProperty("validity").GetProperty("verdict").GetString().ShouldBe("INVALID");
+        root.GetProperty("run").GetProperty("settings").GetProperty("rate").GetDouble().ShouldBe(40);
+        _console.Output.ShouldContain("Service time percentiles");
+        _console.Output.ShouldContain("INVALID");
+        _console.Output.ShouldContain("p99 needs 662");
+    }
+
     [Theory]
     [InlineData(new[] { "--users", "-3" }, "--users: '-3' is not valid")]
     [InlineData(new[] { "--run-time", "5x" }, "--run-time: '5x' is not valid")]

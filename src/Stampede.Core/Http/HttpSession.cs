@@ -160,6 +160,7 @@ public sealed class HttpSession : IDisposable
         string? error = null;
         Exception? exception = null;
         long start = time.GetTimestamp();
+        long intendedStart = _context.TakeIntendedStart(start, out bool scheduled);
         long firstByte = start;
         long end;
         try
@@ -226,7 +227,7 @@ public sealed class HttpSession : IDisposable
 
         result.Seal();
         int errorId = result.Error is null ? 0 : recorder.GetErrorId(result.Error);
-        var sample = new RequestSample(rowId, errorId, result.StatusCode, start, start, firstByte, end, bytesSent, body.Length);
+        var sample = new RequestSample(rowId, errorId, result.StatusCode, intendedStart, start, firstByte, end, bytesSent, body.Length, scheduled);
         recorder.Record(in sample);
         return result;
     }

@@ -60,6 +60,20 @@ internal sealed class ArrivalSchedule
     /// <summary>Iterations the schedule holds between <paramref name="from"/> and <paramref name="to"/> seconds on average (the rate's area).</summary>
     public double ExpectedCount(double from, double to) => Cumulative(to) - Cumulative(from);
 
+    /// <summary>The target rate at <paramref name="seconds"/>, iterations/s; after the last stage, that stage's final rate.</summary>
+    public double RateAt(double seconds)
+    {
+        foreach (Segment s in _segments)
+        {
+            if (seconds < s.Start + s.Duration)
+            {
+                return s.RateAt(Math.Max(0, seconds - s.Start));
+            }
+        }
+
+        return _segments[^1].To;
+    }
+
     /// <summary>The next intended start, seconds from the run's start; <see langword="false"/> once the schedule has ended.</summary>
     public bool TryNext(out double seconds)
     {
@@ -146,6 +160,8 @@ internal sealed class ArrivalSchedule
         private double Slope => Duration > 0 && !double.IsInfinity(Duration) ? (To - From) / Duration : 0;
 
         public double Area => double.IsInfinity(Duration) ? (From > 0 ? double.PositiveInfinity : 0) : Duration > 0 ? AreaUntil(Duration) : 0;
+
+        public double RateAt(double t) => From + (Slope * t);
 
         public double AreaUntil(double t) => (From * t) + (Slope * t * t / 2);
 

@@ -94,17 +94,28 @@ public sealed partial class LoadTest
             try
             {
                 user.Attach(context);
-                if (!await GuardAsync(user.OnStartAsync, $"{userClass.Name}.OnStartAsync", kill).ConfigureAwait(false))
+                if (!await GuardAsync(recorder, user.OnStartAsync, $"{userClass.Name}.OnStartAsync", kill).ConfigureAwait(false))
                 {
                     return;
                 }
 
                 WaitTime wait = user.WaitTime;
+                long pacing = wait.PacingInterval is { } interval ? (long)Math.Round(interval.TotalSeconds * _time.TimestampFrequency) : 0;
+                long dueAt = 0;
                 int sequence = 0;
                 while (!stop.IsCancellationRequested)
                 {
                     TaskInfo task = userClass.NextTask(user.Random, ref sequence);
                     long started = _time.GetTimestamp();
+                    if (pacing > 0)
+                    {
+                        // Pacing keeps a grid of intended starts: a task that starts late because the one
+                        // before overran is measured from its slot on the grid (corrected for coordinated
+                        // omission), while the service time from the actual send is kept beside it.
+                        dueAt = dueAt == 0 ? started : dueAt;
+                        context.SetIntendedStart(dueAt, scheduled: false);
+                    }
+
                     bool synchronous = false;
                     try
                     {
@@ -133,7 +144,17 @@ public sealed partial class LoadTest
                         break;
                     }
 
-                    TimeSpan pause = wait.Next(user.Random, _time.GetElapsedTime(started));
+                    TimeSpan pause;
+                    if (pacing > 0)
+                    {
+                        dueAt += pacing;
+                        pause = _time.GetElapsedTime(_time.GetTimestamp(), dueAt);
+                    }
+                    else
+                    {
+                        pause = wait.Next(user.Random, _time.GetElapsedTime(started));
+                    }
+
                     if (pause > TimeSpan.Zero)
                     {
                         try
@@ -152,7 +173,7 @@ public sealed partial class LoadTest
                     }
                 }
 
-                await GuardAsync(user.OnStopAsync, $"{userClass.Name}.OnStopAsync", CancellationToken.None).ConfigureAwait(false);
+                await GuardAsync(recorder, user.OnStopAsync, $"{userClass.Name}.OnStopAsync", CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
@@ -160,39 +181,39 @@ public sealed partial class LoadTest
                 slot.End(selfStopped);
             }
         }
+    }
 
-        private async Task<bool> GuardAsync(Func<Task> hook, string source, CancellationToken kill)
+    private static async Task<bool> GuardAsync(MetricsRecorder recorder, Func<Task> hook, string source, CancellationToken kill)
+    {
+        try
         {
-            try
-            {
-                await hook().ConfigureAwait(false);
-                return true;
-            }
-            catch (OperationCanceledException) when (kill.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (StopUserException)
-            {
-                return false;
-            }
+            await hook().ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (kill.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (StopUserException)
+        {
+            return false;
+        }
 #pragma warning disable CA1031 // A hook's exception is recorded; the user carries on.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                recorder.RecordUserError(source, ex);
-                return true;
-            }
-        }
-
-        private static int UserSeed(int runSeed, int userId)
         {
-            // SplitMix64 step: distinct, well-mixed seeds for neighbouring user ids, stable across processes.
-            ulong z = unchecked(((ulong)(uint)runSeed << 32) + (ulong)userId + 0x9E3779B97F4A7C15UL);
-            z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-            z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-            return unchecked((int)(z ^ (z >> 31)));
+            recorder.RecordUserError(source, ex);
+            return true;
         }
+    }
+
+    private static int UserSeed(int runSeed, int userId)
+    {
+        // SplitMix64 step: distinct, well-mixed seeds for neighbouring user ids, stable across processes.
+        ulong z = unchecked(((ulong)(uint)runSeed << 32) + (ulong)userId + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return unchecked((int)(z ^ (z >> 31)));
     }
 
     private sealed class UserSlot(UserClassInfo userClass, User user)

@@ -1,3 +1,4 @@
+using Stampede.Analysis;
 using Stampede.Http;
 using Stampede.Metrics;
 using Stampede.Monitoring;
@@ -5,8 +6,9 @@ using Stampede.Monitoring;
 namespace Stampede.Load;
 
 /// <summary>
-/// One closed-model load test: spawns virtual users toward the target of its shape, runs their tasks,
-/// and measures every request. Create it, subscribe to <see cref="SnapshotTaken"/> for live numbers,
+/// One load test: in the closed model it spawns virtual users toward the target of its shape and runs
+/// their tasks; in the open model (a rate) it starts iterations at scheduled arrivals on a pool of users.
+/// Either way it measures every request. Create it, subscribe to <see cref="SnapshotTaken"/> for live numbers,
 /// and await <see cref="RunAsync"/>.
 /// </summary>
 public sealed partial class LoadTest : IDisposable
@@ -29,6 +31,7 @@ public sealed partial class LoadTest : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(userTypes);
         options.Validate();
+
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
 
@@ -105,16 +108,52 @@ public sealed partial class LoadTest : IDisposable
             : null;
         var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, shared);
 
+        EnsureThreadPoolHeadroom();
+        if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
+        {
+            await HttpWarmup.RunOnceAsync(stopToken).ConfigureAwait(false);
+        }
+
+        // Open model: the pre-allocated users start before the clock does, so their start-up costs no schedule time.
+        ArrivalPool? pool = null;
+        if (_options.IsOpenModel)
+        {
+            pool = new ArrivalPool(this, recorder, settings, seed);
+            try
+            {
+                await pool.PreallocateAsync(_options.EffectivePreAllocatedUsers, stopToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while starting: the run ends at once, with whatever was recorded.
+            }
+        }
+
         long start = _time.GetTimestamp();
-        var aggregator = new MetricsAggregator(recorder, monitor, _time, start);
+        var aggregator = new MetricsAggregator(recorder, monitor, _time, start) { Arrivals = pool?.Counters };
         using var pumpStop = new CancellationTokenSource();
         Task pump = PumpAsync(aggregator, monitor, start, pumpStop.Token);
 
-        var crowd = new Crowd(this, recorder, settings, seed);
-        StopReason reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
+        StopReason reason;
+        if (pool is not null)
+        {
+            reason = await pool.DispatchAsync(aggregator, start, stopToken).ConfigureAwait(false);
+            await pool.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
+        }
+        else
+        {
+            var crowd = new Crowd(this, recorder, settings, seed);
+            reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
+            await crowd.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
+        }
 
-        await crowd.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
         long end = _time.GetTimestamp();
+        if (pool is not null && reason is StopReason.RunTimeElapsed or StopReason.ShapeFinished)
+        {
+            // The schedule's window is the run: the time users take to stop is not part of it.
+            end = Math.Min(end, start + (long)Math.Round(pool.End * _time.TimestampFrequency));
+        }
+
         await pumpStop.CancelAsync().ConfigureAwait(false);
         await pump.ConfigureAwait(false);
 
@@ -131,11 +170,28 @@ public sealed partial class LoadTest : IDisposable
             Seed = seed,
             EndedAt = final.Timestamp,
             UserClasses = UserClasses,
+            Validity = RunValidity.Judge(final, _options.MinDuration),
         };
     }
 
     /// <summary>Releases the stop signal.</summary>
     public void Dispose() => _stop.Dispose();
+
+    /// <summary>
+    /// Raises the thread pool's minimum to four threads per core (at least 16). With the default (one per
+    /// core) a few threads busy compiling code on first use, or user code that blocks, starve the scheduler
+    /// and the users' continuations: the pool then adds a thread only every half second, and every
+    /// timestamp taken meanwhile is late. Threads above the minimum are created on demand only.
+    /// </summary>
+    private static void EnsureThreadPoolHeadroom()
+    {
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        int wanted = Math.Max(16, Environment.ProcessorCount * 4);
+        if (workers < wanted || io < wanted)
+        {
+            ThreadPool.SetMinThreads(Math.Max(workers, wanted), Math.Max(io, wanted));
+        }
+    }
 
     private async Task<StopReason> ControlAsync(Crowd crowd, MetricsAggregator aggregator, long start, CancellationToken stopToken)
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Stampede.Load;
 
-/// <summary>Settings of one closed-model run. Mutable; checked by <see cref="Validate"/> before the run starts.</summary>
+/// <summary>Settings of one run, closed model (users) or open model (<see cref="Rate"/>, <see cref="RateStages"/>). Mutable; checked by <see cref="Validate"/> before the run starts.</summary>
 public sealed class LoadTestOptions
 {
     /// <summary>Base address requests go to (<c>http://127.0.0.1:8080</c>); a user class may override it.</summary>
@@ -56,6 +56,62 @@ public sealed class LoadTestOptions
     /// <value>90.</value>
     public double CpuWarningThresholdPercent { get; set; } = 90;
 
+    /// <summary>
+    /// Open model: starts this many iterations per second (<c>--rate</c>), each one task picked by the
+    /// class and task weights, whether or not earlier ones have finished. <see langword="null"/> runs the
+    /// closed model (<see cref="Users"/>), unless <see cref="RateStages"/> are given.
+    /// </summary>
+    /// <remarks>
+    /// Response times are then measured from each iteration's intended start, so a server that stalls is
+    /// charged for the requests it kept waiting (no coordinated omission); the time from the actual send
+    /// is reported beside it as service time.
+    /// </remarks>
+    /// <value><see langword="null"/>.</value>
+    public double? Rate { get; set; }
+
+    /// <summary>Open-model rate stages (<c>--rate-stages</c>): linear ramps from <see cref="Rate"/> (or 0); the run ends after the last.</summary>
+    /// <value>Empty: a steady <see cref="Rate"/>.</value>
+    public IReadOnlyList<RateStage> RateStages { get; set; } = [];
+
+    /// <summary>How open-model arrivals are spaced (<c>--arrivals</c>).</summary>
+    /// <value><see cref="ArrivalProcess.Constant"/>.</value>
+    public ArrivalProcess Arrivals { get; set; } = ArrivalProcess.Constant;
+
+    /// <summary>Gamma shape of <see cref="ArrivalProcess.Poisson"/> gaps (<c>--burstiness</c>), as vLLM's benchmark: 1 is Poisson, below 1 burstier, above 1 more even.</summary>
+    /// <value>1.</value>
+    public double Burstiness { get; set; } = 1;
+
+    /// <summary>Open model: users created and started before the first arrival (k6's <c>preAllocatedVUs</c>, <c>--pre-allocated-users</c>).</summary>
+    /// <value><see langword="null"/>: <see cref="MaxUsers"/> when set, otherwise 10.</value>
+    public int? PreAllocatedUsers { get; set; }
+
+    /// <summary>
+    /// Open model: the most users (concurrent iterations) the run may hold (k6's <c>maxVUs</c>, <c>--max-users</c>).
+    /// An arrival that finds every user busy and the pool at this size is dropped and counted, never delayed.
+    /// </summary>
+    /// <remarks>A low cap shows a stalled server as dropped iterations; a high one shows it as latency but costs memory and sockets.</remarks>
+    /// <value><see langword="null"/>: the larger of <see cref="PreAllocatedUsers"/> and 1,000.</value>
+    public int? MaxUsers { get; set; }
+
+    /// <summary>
+    /// Open model: arrivals that may wait for a free user when none is free and the pool is full
+    /// (<c>--backlog</c>). A waiting arrival starts late, and its response time still counts from its
+    /// intended start, as wrk2 does with few connections; arrivals beyond the backlog are dropped.
+    /// </summary>
+    /// <value>0: an arrival that finds no free user is dropped at once, as in k6.</value>
+    public int MaxBacklog { get; set; }
+
+    /// <summary>A run shorter than this is judged INVALID (<c>--min-duration</c>), as MLPerf LoadGen requires a minimum duration.</summary>
+    /// <value><see langword="null"/>: no minimum.</value>
+    public TimeSpan? MinDuration { get; set; }
+
+    /// <summary>Whether this run uses the open model (a <see cref="Rate"/> or <see cref="RateStages"/>).</summary>
+    public bool IsOpenModel => Rate is not null || RateStages.Count > 0;
+
+    internal int EffectivePreAllocatedUsers => PreAllocatedUsers ?? Math.Min(MaxUsers ?? 10, 10);
+
+    internal int EffectiveMaxUsers => MaxUsers ?? Math.Max(EffectivePreAllocatedUsers, 1000);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option, its value and what is valid.</summary>
     public void Validate()
     {
@@ -92,6 +148,49 @@ public sealed class LoadTestOptions
         if (!(CpuWarningThresholdPercent is > 0 and <= 100))
         {
             throw Invalid(nameof(CpuWarningThresholdPercent), CpuWarningThresholdPercent, "a percentage above 0 and up to 100");
+        }
+
+        if (Rate is { } rate && (!(rate >= 0) || double.IsInfinity(rate)))
+        {
+            throw Invalid(nameof(Rate), rate, "iterations per second, 0 or more, e.g. 50 or 0.5");
+        }
+
+        foreach (RateStage stage in RateStages)
+        {
+            if (stage.Duration < TimeSpan.Zero || !(stage.Rate >= 0) || double.IsInfinity(stage.Rate))
+            {
+                throw Invalid(nameof(RateStages), stage, "stages of a duration of 0 or more and a rate of 0 or more iterations/s");
+            }
+        }
+
+        if (!(Burstiness > 0) || double.IsInfinity(Burstiness))
+        {
+            throw Invalid(nameof(Burstiness), Burstiness, "a Gamma shape above 0 (1 = Poisson)");
+        }
+
+        if (PreAllocatedUsers is < 0)
+        {
+            throw Invalid(nameof(PreAllocatedUsers), PreAllocatedUsers, "0 or more users");
+        }
+
+        if (MaxUsers is < 1)
+        {
+            throw Invalid(nameof(MaxUsers), MaxUsers, "1 or more users");
+        }
+
+        if (MinDuration is { } minDuration && minDuration < TimeSpan.Zero)
+        {
+            throw Invalid(nameof(MinDuration), minDuration, "a duration of 0 or more");
+        }
+
+        if (MaxBacklog < 0)
+        {
+            throw Invalid(nameof(MaxBacklog), MaxBacklog, "0 or more arrivals");
+        }
+
+        if (PreAllocatedUsers is { } pre && MaxUsers is { } max && pre > max)
+        {
+            throw Invalid(nameof(PreAllocatedUsers), pre, $"at most MaxUsers ({max})");
         }
 
         if (Host is not null && (!Uri.TryCreate(Host, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))

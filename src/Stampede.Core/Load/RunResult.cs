@@ -1,3 +1,4 @@
+using Stampede.Analysis;
 using Stampede.Metrics;
 
 namespace Stampede.Load;
@@ -20,6 +21,9 @@ public sealed record RunResult
     /// <summary>The user classes that ran, with their weights and tasks.</summary>
     public required IReadOnlyList<UserClassSummary> UserClasses { get; init; }
 
+    /// <summary>Whether the run's numbers can be trusted (VALID), or why not (INVALID and its reasons).</summary>
+    public required RunValidity Validity { get; init; }
+
     /// <summary>Whether any request failed or any task threw.</summary>
     public bool HasErrors => Stats.Total.Failures > 0 || Stats.Errors.Count > 0;
 }
@@ -30,7 +34,7 @@ public enum StopReason
     /// <summary>The run time elapsed.</summary>
     RunTimeElapsed,
 
-    /// <summary>The load shape returned no target (its last stage ended).</summary>
+    /// <summary>The load shape returned no target, or the last rate stage ended.</summary>
     ShapeFinished,
 
     /// <summary>The run was stopped from outside (Ctrl-C, SIGTERM, <see cref="LoadTest.Stop"/>).</summary>

@@ -28,15 +28,17 @@ internal sealed class MetricsAggregator
     private readonly long _frequency;
     private readonly long _graceTicks;
     private readonly List<RowAccumulator?> _rows = [];
-    private readonly RowAccumulator _total = new(trackTimeToFirstByte: true);
+    private readonly RowAccumulator _total = new(trackTimeToFirstByte: true, trackLag: true);
     private readonly SortedDictionary<long, IntervalAccumulator> _open = [];
     private readonly Stack<RowAccumulator> _pool = new();
+    private readonly Stack<RowAccumulator> _totalPool = new();
     private readonly Dictionary<(int Row, int Error), long> _failures = [];
     private readonly Dictionary<(string Source, string Type, string Message), (string StackTrace, long Count)> _userErrors = [];
     private ImmutableList<IntervalStats> _history = [];
     private long _nextSecondToClose;
     private long _lastTimestamp;
     private int _users;
+    private bool _completed;
 
     public MetricsAggregator(MetricsRecorder recorder, GeneratorMonitor monitor, TimeProvider time, long startTimestamp)
     {
@@ -57,6 +59,9 @@ internal sealed class MetricsAggregator
     }
 
     public long StartTimestamp => _startTimestamp;
+
+    /// <summary>The open-model scheduler's counters; <see langword="null"/> in a closed-model run.</summary>
+    public ArrivalCounters? Arrivals { get; set; }
 
     /// <summary>Moves every recorded sample and user error into the statistics.</summary>
     public int Drain()
@@ -109,13 +114,22 @@ internal sealed class MetricsAggregator
             CloseInterval(_nextSecondToClose, Math.Max(remainder, 0.001));
         }
 
-        _lastTimestamp = Math.Max(_lastTimestamp, endTimestamp);
+        // Samples that completed after the end (requests still in flight when the schedule's window closed)
+        // keep their own seconds rather than vanishing from the history.
+        while (_open.Count > 0)
+        {
+            CloseInterval(_nextSecondToClose, 1.0);
+        }
+
+        // The run ends at its end, even if the pump last looked at the clock a little later.
+        _lastTimestamp = endTimestamp;
+        _completed = true;
     }
 
     /// <summary>An immutable snapshot at <paramref name="nowTimestamp"/>.</summary>
     public StatsSnapshot Snapshot(long nowTimestamp, bool includeHistograms = false)
     {
-        _lastTimestamp = Math.Max(_lastTimestamp, nowTimestamp);
+        _lastTimestamp = _completed ? _lastTimestamp : Math.Max(_lastTimestamp, nowTimestamp);
         double elapsedSeconds = (_lastTimestamp - _startTimestamp) / (double)_frequency;
         Dictionary<RowKey, (long Requests, long Failures)> recent = RecentCounts(out double recentSeconds);
 
@@ -169,6 +183,31 @@ internal sealed class MetricsAggregator
             Errors = errors,
             History = _history,
             Generator = _monitor.Current,
+            Arrivals = ArrivalsAt(elapsedSeconds),
+        };
+    }
+
+    private ArrivalStats? ArrivalsAt(double elapsedSeconds)
+    {
+        if (Arrivals is not { } counters)
+        {
+            return null;
+        }
+
+        double expected = counters.ExpectedUntil(elapsedSeconds);
+        long started = counters.Started;
+        return new ArrivalStats
+        {
+            TargetRate = counters.RateAt(elapsedSeconds),
+            ExpectedIterations = Math.Round(expected, 3),
+            DueIterations = counters.TotalDue,
+            StartedIterations = started,
+            DroppedIterations = counters.TotalDropped,
+            AchievedRate = elapsedSeconds <= 0 ? 0 : started / elapsedSeconds,
+            MeanTargetRate = elapsedSeconds <= 0 ? 0 : expected / elapsedSeconds,
+            Users = counters.Users,
+            BusyUsers = counters.Busy,
+            MaxUsers = counters.MaxUsers,
         };
     }
 
@@ -179,9 +218,16 @@ internal sealed class MetricsAggregator
         long latencyMicros = ToMicros(latencyTicks);
         long ttfbMicros = ToMicros(ttfbTicks);
 
+        long serviceTicks = Math.Max(0, sample.End - sample.Start);
+        long lagTicks = Math.Max(0, sample.Start - sample.IntendedStart);
+        long serviceMicros = ToMicros(serviceTicks);
+        long lagMicros = ToMicros(lagTicks);
+
         RowAccumulator row = RowFor(sample.RowId);
         row.Add(in sample, latencyTicks, latencyMicros, ttfbTicks, ttfbMicros);
+        row.AddDetail(in sample, serviceTicks, serviceMicros, lagTicks, lagMicros);
         _total.Add(in sample, latencyTicks, latencyMicros, ttfbTicks, ttfbMicros);
+        _total.AddDetail(in sample, serviceTicks, serviceMicros, lagTicks, lagMicros);
 
         if (sample.IsFailure)
         {
@@ -195,6 +241,7 @@ internal sealed class MetricsAggregator
         IntervalAccumulator interval = IntervalFor(second);
         interval.Row(sample.RowId, this).Add(in sample, latencyTicks, latencyMicros, 0, 0);
         interval.Total.Add(in sample, latencyTicks, latencyMicros, 0, 0);
+        interval.Total.AddDetail(in sample, serviceTicks, serviceMicros, lagTicks, lagMicros);
     }
 
     private long ToMicros(long ticks)
@@ -219,7 +266,7 @@ internal sealed class MetricsAggregator
     {
         if (!_open.TryGetValue(second, out IntervalAccumulator? interval))
         {
-            interval = new IntervalAccumulator(Rent());
+            interval = new IntervalAccumulator(_totalPool.TryPop(out RowAccumulator? total) ? total : new RowAccumulator(trackTimeToFirstByte: false, trackLag: true));
             _open.Add(second, interval);
         }
 
@@ -246,13 +293,16 @@ internal sealed class MetricsAggregator
             rows = list;
             total = interval.Total.ToStats(TotalKey, durationSeconds, _frequency, includeHistogram: true);
             interval.Total.Reset();
-            _pool.Push(interval.Total);
+            _totalPool.Push(interval.Total);
         }
         else
         {
             total = new RowStats { Key = TotalKey, Percentiles = EmptyPercentiles };
         }
 
+        double? lagP99 = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(99) : null;
+        (long due, long dropped) = Arrivals?.InSecond(second) ?? (0, 0);
+        bool bound = _monitor.JudgeSecond(second, lagP99);
         _history = _history.Add(new IntervalStats
         {
             Second = second,
@@ -261,6 +311,10 @@ internal sealed class MetricsAggregator
             Users = Users,
             Rows = rows,
             Total = total with { CurrentRequestsPerSecond = total.RequestsPerSecond, CurrentFailuresPerSecond = total.FailuresPerSecond },
+            DueIterations = due,
+            DroppedIterations = dropped,
+            SchedulingLagP99Ms = lagP99,
+            GeneratorBound = bound,
         });
         _nextSecondToClose = second + 1;
     }

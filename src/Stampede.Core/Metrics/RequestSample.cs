@@ -11,8 +11,9 @@ namespace Stampede.Metrics;
 /// </remarks>
 internal readonly struct RequestSample
 {
-    public RequestSample(int rowId, int errorId, int statusCode, long intendedStart, long start, long firstByte, long end, long bytesSent, long bytesReceived)
+    public RequestSample(int rowId, int errorId, int statusCode, long intendedStart, long start, long firstByte, long end, long bytesSent, long bytesReceived, bool scheduled = false)
     {
+        Scheduled = scheduled;
         RowId = rowId;
         ErrorId = errorId;
         StatusCode = statusCode;
@@ -33,7 +34,10 @@ internal readonly struct RequestSample
     /// <summary>HTTP status code, or 0 when no response arrived.</summary>
     public int StatusCode { get; }
 
+    /// <summary>When the request was due: the scheduled arrival (open model), the paced start (closed model with pacing), else <see cref="Start"/>.</summary>
     public long IntendedStart { get; }
+
+    /// <summary>When the request was actually sent.</summary>
 
     public long Start { get; }
 
@@ -47,6 +51,12 @@ internal readonly struct RequestSample
 
     /// <summary>Response body bytes.</summary>
     public long BytesReceived { get; }
+
+    /// <summary>
+    /// Whether <see cref="IntendedStart"/> came from the open-model scheduler, so that
+    /// <see cref="Start"/> − <see cref="IntendedStart"/> is the scheduling lag.
+    /// </summary>
+    public bool Scheduled { get; }
 
     public bool IsFailure => ErrorId != 0;
 }

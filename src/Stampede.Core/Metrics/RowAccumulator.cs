@@ -10,16 +10,31 @@ internal sealed class RowAccumulator
 
     private const int SignificantDigits = 3;
 
-    public RowAccumulator(bool trackTimeToFirstByte)
+    /// <param name="trackTimeToFirstByte">Keep time to first byte and service time (whole-run rows).</param>
+    /// <param name="trackLag">Keep the scheduling lag of scheduled samples (the aggregated row, whole run and per second).</param>
+    public RowAccumulator(bool trackTimeToFirstByte, bool trackLag = false)
     {
         Latency = new LongHistogram(1, HighestTrackableMicros, SignificantDigits);
         TimeToFirstByte = trackTimeToFirstByte ? new LongHistogram(1, HighestTrackableMicros, SignificantDigits) : null;
+        ServiceTime = trackTimeToFirstByte ? new LongHistogram(1, HighestTrackableMicros, SignificantDigits) : null;
+        Lag = trackLag ? new LongHistogram(1, HighestTrackableMicros, SignificantDigits) : null;
         Reset();
     }
 
+    /// <summary>Response time from the intended start to the last byte, µs.</summary>
     public LongHistogram Latency { get; }
 
     public LongHistogram? TimeToFirstByte { get; }
+
+    /// <summary>Response time from the actual send to the last byte, µs.</summary>
+    public LongHistogram? ServiceTime { get; }
+
+    /// <summary>Actual send minus intended start of scheduled samples, µs.</summary>
+    public LongHistogram? Lag { get; }
+
+    public long SumServiceTicks { get; private set; }
+
+    public long MaxLagTicks { get; private set; }
 
     public long Count { get; private set; }
 
@@ -58,10 +73,30 @@ internal sealed class RowAccumulator
         }
     }
 
+    /// <summary>Adds the parts a sample's intended start splits its response time into: service time and scheduling lag.</summary>
+    public void AddDetail(in RequestSample sample, long serviceTicks, long serviceMicros, long lagTicks, long lagMicros)
+    {
+        if (ServiceTime is not null)
+        {
+            SumServiceTicks += serviceTicks;
+            ServiceTime.RecordValue(serviceMicros);
+        }
+
+        if (Lag is not null && sample.Scheduled)
+        {
+            MaxLagTicks = Math.Max(MaxLagTicks, lagTicks);
+            Lag.RecordValue(lagMicros);
+        }
+    }
+
     public void Reset()
     {
         Latency.Reset();
         TimeToFirstByte?.Reset();
+        ServiceTime?.Reset();
+        Lag?.Reset();
+        SumServiceTicks = 0;
+        MaxLagTicks = 0;
         Count = 0;
         Failures = 0;
         SumTicks = 0;
@@ -97,6 +132,18 @@ internal sealed class RowAccumulator
             }
         }
 
+        PercentileValue[] service = [];
+        if (ServiceTime is not null && Count > 0)
+        {
+            service = Distribution(ServiceTime, 0, max);
+        }
+
+        PercentileValue[] lag = [];
+        if (Lag is not null && Lag.TotalCount > 0)
+        {
+            lag = Distribution(Lag, 0, Round(MaxLagTicks * ticksToMs));
+        }
+
         double span = Math.Max(seconds, 1e-9);
         return new RowStats
         {
@@ -110,12 +157,29 @@ internal sealed class RowAccumulator
             Percentiles = percentiles,
             TimeToFirstBytePercentiles = ttfb,
             AverageTimeToFirstByteMs = Count == 0 || TimeToFirstByte is null ? 0 : Round(SumTimeToFirstByteTicks * ticksToMs / Count),
+            ServiceTimePercentiles = service,
+            AverageServiceTimeMs = Count == 0 || ServiceTime is null ? 0 : Round(SumServiceTicks * ticksToMs / Count),
+            SchedulingLagPercentiles = lag,
+            ScheduledRequests = Lag?.TotalCount ?? 0,
             BytesSent = BytesSent,
             BytesReceived = BytesReceived,
             RequestsPerSecond = seconds <= 0 ? 0 : Count / span,
             FailuresPerSecond = seconds <= 0 ? 0 : Failures / span,
             Histogram = includeHistogram ? HistogramCodec.Encode(Latency) : null,
         };
+    }
+
+    private static PercentileValue[] Distribution(LongHistogram histogram, double minMs, double maxMs)
+    {
+        var values = new PercentileValue[Percentiles.Standard.Count];
+        double top = Math.Min(maxMs, Round(histogram.GetMaxValue() / 1000.0));
+        for (int i = 0; i < values.Length; i++)
+        {
+            double p = Percentiles.Standard[i];
+            values[i] = new PercentileValue(p, PercentileMs(histogram, p, minMs, top));
+        }
+
+        return values;
     }
 
     private static double PercentileMs(LongHistogram histogram, double percentile, double minMs, double maxMs)

@@ -42,6 +42,25 @@ public sealed record RowStats
     /// <summary>Mean time to first byte, ms.</summary>
     public double AverageTimeToFirstByteMs { get; init; }
 
+    /// <summary>
+    /// Service time percentiles, ms: from the moment each request was actually sent to its last byte,
+    /// leaving out any wait for its intended start. Equal to <see cref="Percentiles"/> when nothing ran late;
+    /// the gap between the two is what coordinated omission would have hidden. Empty for interval rows.
+    /// </summary>
+    public IReadOnlyList<PercentileValue> ServiceTimePercentiles { get; init; } = [];
+
+    /// <summary>Mean service time (actual send to last byte), ms.</summary>
+    public double AverageServiceTimeMs { get; init; }
+
+    /// <summary>
+    /// Scheduling lag percentiles, ms: actual send minus intended start, over requests the open-model
+    /// scheduler timed (<see cref="ScheduledRequests"/>). Only the aggregated row keeps them; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<PercentileValue> SchedulingLagPercentiles { get; init; } = [];
+
+    /// <summary>Requests whose intended start came from the open-model scheduler.</summary>
+    public long ScheduledRequests { get; init; }
+
     /// <summary>Request body bytes sent.</summary>
     public long BytesSent { get; init; }
 
@@ -70,9 +89,17 @@ public sealed record RowStats
     public double FailureRatio => Requests == 0 ? 0 : (double)Failures / Requests;
 
     /// <summary>The response time at <paramref name="percentile"/> (one of <see cref="Percentiles.Standard"/>), ms.</summary>
-    public double GetPercentile(double percentile)
+    public double GetPercentile(double percentile) => Find(Percentiles, percentile);
+
+    /// <summary>The service time at <paramref name="percentile"/> (one of <see cref="Percentiles.Standard"/>), ms.</summary>
+    public double GetServiceTimePercentile(double percentile) => Find(ServiceTimePercentiles, percentile);
+
+    /// <summary>The scheduling lag at <paramref name="percentile"/> (one of <see cref="Percentiles.Standard"/>), ms; 0 when nothing was scheduled.</summary>
+    public double GetSchedulingLagPercentile(double percentile) => SchedulingLagPercentiles.Count == 0 ? 0 : Find(SchedulingLagPercentiles, percentile);
+
+    private static double Find(IReadOnlyList<PercentileValue> values, double percentile)
     {
-        foreach (PercentileValue p in Percentiles)
+        foreach (PercentileValue p in values)
         {
             if (p.Percentile == percentile)
             {
@@ -80,7 +107,7 @@ public sealed record RowStats
             }
         }
 
-        throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "Not one of Percentiles.Standard.");
+        throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "Not one of Percentiles.Standard, or not kept for this row.");
     }
 }
 

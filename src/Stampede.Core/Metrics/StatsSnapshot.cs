@@ -35,6 +35,46 @@ public sealed record StatsSnapshot
 
     /// <summary>The load generator's own health.</summary>
     public required GeneratorHealth Generator { get; init; }
+
+    /// <summary>The open-model schedule's progress; <see langword="null"/> in a closed-model run.</summary>
+    public ArrivalStats? Arrivals { get; init; }
+}
+
+/// <summary>
+/// How an open-model run kept to its schedule. An iteration is one task started at an arrival; an arrival
+/// that found every user busy and the pool full is dropped, counted here and never silently skipped.
+/// </summary>
+public sealed record ArrivalStats
+{
+    /// <summary>The target rate now (the last rate of the schedule once it ended), iterations/s.</summary>
+    public required double TargetRate { get; init; }
+
+    /// <summary>Iterations the schedule asked for so far (its rate integrated over the elapsed time).</summary>
+    public required double ExpectedIterations { get; init; }
+
+    /// <summary>Arrivals whose intended start has come.</summary>
+    public required long DueIterations { get; init; }
+
+    /// <summary>Iterations a user started.</summary>
+    public required long StartedIterations { get; init; }
+
+    /// <summary>Arrivals dropped because no user was free and the pool was at <see cref="MaxUsers"/>.</summary>
+    public required long DroppedIterations { get; init; }
+
+    /// <summary>Started iterations per second of the run so far.</summary>
+    public required double AchievedRate { get; init; }
+
+    /// <summary>The mean target rate so far: <see cref="ExpectedIterations"/> over the elapsed time.</summary>
+    public required double MeanTargetRate { get; init; }
+
+    /// <summary>Users in the pool now (idle or busy).</summary>
+    public required int Users { get; init; }
+
+    /// <summary>Users running an iteration now.</summary>
+    public required int BusyUsers { get; init; }
+
+    /// <summary>The most users the pool may hold (<c>--max-users</c>).</summary>
+    public required int MaxUsers { get; init; }
 }
 
 /// <summary>Failed requests of one row that failed for one reason.</summary>
@@ -72,4 +112,16 @@ public sealed record IntervalStats
 
     /// <summary>All requests completed in this interval.</summary>
     public required RowStats Total { get; init; }
+
+    /// <summary>Open model: arrivals whose intended start fell in this second.</summary>
+    public long DueIterations { get; init; }
+
+    /// <summary>Open model: arrivals of this second dropped because no user was free.</summary>
+    public long DroppedIterations { get; init; }
+
+    /// <summary>Scheduling lag p99 (actual send − intended start) of the scheduled requests that completed this second, ms; <see langword="null"/> when none was scheduled.</summary>
+    public double? SchedulingLagP99Ms { get; init; }
+
+    /// <summary>Whether the generator was bound this second (CPU above its threshold, or scheduling lag p99 above 5 ms).</summary>
+    public bool GeneratorBound { get; init; }
 }

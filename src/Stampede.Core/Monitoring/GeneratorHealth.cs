@@ -23,6 +23,21 @@ public sealed record GeneratorHealth
 
     /// <summary>Warnings raised during the run, in order.</summary>
     public IReadOnlyList<GeneratorWarning> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// The first second (0-based, as <see cref="Metrics.IntervalStats.Second"/>) in which the generator
+    /// was bound (CPU above the threshold or scheduling lag p99 above 5 ms); <see langword="null"/> if never.
+    /// </summary>
+    public long? BoundSinceSecond { get; init; }
+
+    /// <summary>How many seconds the generator was bound.</summary>
+    public int BoundSeconds { get; init; }
+
+    /// <summary>Why it was bound: <c>CPU above 90%</c>, <c>scheduling lag p99 above 5 ms</c>.</summary>
+    public IReadOnlyList<string> BoundReasons { get; init; } = [];
+
+    /// <summary>Whether the generator was bound at any time: its measurements are then suspect.</summary>
+    public bool IsBound => BoundSinceSecond is not null;
 }
 
 /// <summary>The generator process over one second.</summary>

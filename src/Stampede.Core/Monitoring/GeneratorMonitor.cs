@@ -16,6 +16,9 @@ internal sealed class GeneratorMonitor
     /// <summary>GC pause within one second above which the run warns, ms: a pause that long shows in p99 of a busy run.</summary>
     private const double GcPauseWarningMs = 20;
 
+    /// <summary>Scheduling lag p99 within one second above which the generator counts as fallen behind, ms.</summary>
+    public const double LagBoundMs = 5;
+
     private readonly Func<ProcessReading> _read;
     private readonly int _processorCount;
     private readonly double _thresholdPercent;
@@ -28,6 +31,10 @@ internal sealed class GeneratorMonitor
     private double _sum;
     private double _peak;
     private TimeSpan _gcPause;
+    private long? _boundSince;
+    private int _boundSeconds;
+    private readonly List<string> _boundReasons = [];
+    private bool _lagging;
 
     public GeneratorMonitor(double thresholdPercent, Func<ProcessReading>? read = null, int? processorCount = null)
     {
@@ -91,6 +98,70 @@ internal sealed class GeneratorMonitor
         _above = percent > _thresholdPercent;
     }
 
+    /// <summary>
+    /// Judges second <paramref name="second"/> (0-based) once its interval has closed: the generator was
+    /// bound if its CPU passed the threshold during that second or its scheduling lag p99 passed
+    /// <see cref="LagBoundMs"/>. Warns the first time the lag does.
+    /// </summary>
+    /// <returns>Whether the generator was bound during the second.</returns>
+    public bool JudgeSecond(long second, double? lagP99Ms)
+    {
+        string? reason = null;
+        if (lagP99Ms is { } lag && lag > LagBoundMs)
+        {
+            reason = string.Create(CultureInfo.InvariantCulture, $"scheduling lag p99 above {LagBoundMs:0} ms");
+            if (!_lagging)
+            {
+                Warn(new GeneratorWarning(
+                    TimeSpan.FromSeconds(second + 1),
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The generator fell behind its schedule in second {second + 1}: requests were sent up to {lag:0.#} ms late (p99). Response times still count from the intended start, but the target saw less load than asked; use more --max-users, fewer iterations per second, or more generator CPU.")));
+            }
+        }
+
+        _lagging = reason is not null;
+
+        // CPU of second s is the sample that closes second s + 1 (samples are numbered from 1).
+        for (int i = _samples.Count - 1; i >= 0; i--)
+        {
+            GeneratorSample sample = _samples[i];
+            if (sample.Second == second + 1)
+            {
+                if (sample.CpuPercent > _thresholdPercent)
+                {
+                    reason = reason is null
+                        ? string.Create(CultureInfo.InvariantCulture, $"CPU above {_thresholdPercent:0}%")
+                        : string.Create(CultureInfo.InvariantCulture, $"{reason}, CPU above {_thresholdPercent:0}%");
+                }
+
+                break;
+            }
+
+            if (sample.Second < second + 1)
+            {
+                break;
+            }
+        }
+
+        if (reason is null)
+        {
+            return false;
+        }
+
+        _boundSince ??= second;
+        _boundSeconds++;
+        foreach (string part in reason.Split(", "))
+        {
+            if (!_boundReasons.Contains(part))
+            {
+                _boundReasons.Add(part);
+            }
+        }
+
+        return true;
+    }
+
     private void Warn(GeneratorWarning warning)
     {
         _warnings.Add(warning);
@@ -106,6 +177,9 @@ internal sealed class GeneratorMonitor
         ProcessorCount = _processorCount,
         CpuWarningThresholdPercent = _thresholdPercent,
         Warnings = [.. _warnings],
+        BoundSinceSecond = _boundSince,
+        BoundSeconds = _boundSeconds,
+        BoundReasons = [.. _boundReasons],
     };
 
     private static ProcessReading ReadProcess()

@@ -62,4 +62,29 @@ internal sealed class UserContext(int userId, Random random, CancellationToken k
     public TimeProvider Time { get; } = time;
 
     public RunSettings Settings { get; } = settings;
+
+    private long _intendedStart;
+    private bool _scheduled;
+
+    /// <summary>Sets when the iteration about to run was due; its first request is measured from it.</summary>
+    /// <param name="timestamp">A timestamp of <see cref="Time"/>.</param>
+    /// <param name="scheduled">Whether the open-model scheduler set it (so the delay is scheduling lag).</param>
+    public void SetIntendedStart(long timestamp, bool scheduled)
+    {
+        _intendedStart = timestamp;
+        _scheduled = scheduled;
+    }
+
+    /// <summary>
+    /// The intended start of a request sent at <paramref name="start"/>: the pending one set by
+    /// <see cref="SetIntendedStart"/> (consumed, so only the iteration's first request gets it), else the send itself.
+    /// </summary>
+    public long TakeIntendedStart(long start, out bool scheduled)
+    {
+        long intended = _intendedStart;
+        scheduled = _scheduled;
+        _intendedStart = 0;
+        _scheduled = false;
+        return intended == 0 ? start : Math.Min(intended, start);
+    }
 }

@@ -43,6 +43,24 @@ internal sealed record CliSettings
 
     public IReadOnlyList<Stage>? Stages { get; init; }
 
+    public double? Rate { get; init; }
+
+    public IReadOnlyList<RateStage>? RateStages { get; init; }
+
+    public ArrivalProcess Arrivals { get; init; } = ArrivalProcess.Constant;
+
+    public double Burstiness { get; init; } = 1;
+
+    public int? PreAllocatedUsers { get; init; }
+
+    public int? MaxUsers { get; init; }
+
+    public int Backlog { get; init; }
+
+    public TimeSpan? MinDuration { get; init; }
+
+    public bool IsOpenModel => Rate is not null || RateStages is not null;
+
     public IReadOnlyList<string> Arguments { get; init; } = [];
 }
 

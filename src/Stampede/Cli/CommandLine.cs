@@ -33,6 +33,14 @@ internal sealed class CommandLine
     private readonly Option<Version> _httpVersion = new("--http-version") { Description = "1.1 or 2 (plain-text HTTP/2 uses prior knowledge).", DefaultValueFactory = _ => System.Net.HttpVersion.Version11 };
     private readonly Option<bool> _sharedConnections = new("--shared-connections") { Description = "All users share one connection pool instead of one per user." };
     private readonly Option<IReadOnlyList<Stage>?> _stages = new("--stages") { Description = "Stages DURATION:USERS[:RATE],... run one after another, e.g. 30s:10:5,1m:50:10,30s:0." };
+    private readonly Option<double?> _rate = new("--rate") { Description = "Open model: start this many iterations (one task each) per second, whatever the server's speed; latency counts from each intended start." };
+    private readonly Option<IReadOnlyList<RateStage>?> _rateStages = new("--rate-stages") { Description = "Open model: stages DURATION:RATE,... ramping the rate linearly from --rate (or 0), e.g. 30s:100,2m:100,30s:0; the run ends after the last." };
+    private readonly Option<ArrivalProcess> _arrivals = new("--arrivals") { Description = "Open model: constant (evenly spaced) or poisson (random, exponential gaps) arrivals.", DefaultValueFactory = _ => ArrivalProcess.Constant };
+    private readonly Option<double> _burstiness = new("--burstiness") { Description = "Open model, poisson arrivals: Gamma shape of the gaps as in vLLM's benchmark; 1 is Poisson, below 1 burstier, above 1 more even.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int?> _preAllocatedUsers = new("--pre-allocated-users") { Description = "Open model: users started before the first arrival (k6's preAllocatedVUs; default 10, at most --max-users)." };
+    private readonly Option<int?> _maxUsers = new("--max-users") { Description = "Open model: most concurrent iterations (k6's maxVUs; default 1000). An arrival that finds them all busy is dropped and counted." };
+    private readonly Option<int> _backlog = new("--backlog") { Description = "Open model: arrivals that may wait for a free user instead of being dropped (default 0); they start late and count from their intended start." };
+    private readonly Option<TimeSpan?> _minDuration = new("--min-duration") { Description = "Judge a run shorter than this INVALID (MLPerf LoadGen requires 600s)." };
 
     private readonly RootCommand _root;
 
@@ -49,12 +57,21 @@ internal sealed class CommandLine
         _logLevel.CustomParser = ParseLogLevel;
         _httpVersion.CustomParser = ParseHttpVersion;
         _stages.CustomParser = ParseStages;
+        _rate.CustomParser = r => ParseNonNegativeDouble(r, "--rate", "iterations per second, 0 or more, e.g. --rate 50 or 0.5");
+        _rateStages.CustomParser = ParseRateStages;
+        _arrivals.CustomParser = ParseArrivals;
+        _burstiness.CustomParser = r => ParsePositiveDouble(r, "--burstiness", "a Gamma shape above 0, e.g. 1 (Poisson) or 0.5 (burstier)");
+        _preAllocatedUsers.CustomParser = r => ParseInt(r, "--pre-allocated-users", min: 0, "a whole number of users, 0 or more");
+        _maxUsers.CustomParser = r => ParseInt(r, "--max-users", min: 1, "a whole number of users, 1 or more");
+        _backlog.CustomParser = r => ParseInt(r, "--backlog", min: 0, "a whole number of arrivals, 0 or more");
+        _minDuration.CustomParser = r => ParsePositiveDuration(r, "--min-duration");
         _host.Validators.Add(ValidateHost);
 
         _root = new RootCommand(description)
         {
             _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _stopTimeout, _exitCodeOnError,
             _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
+            _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration,
         };
     }
 
@@ -117,9 +134,53 @@ internal sealed class CommandLine
             HttpVersion = result.GetValue(_httpVersion) ?? System.Net.HttpVersion.Version11,
             SharedConnections = result.GetValue(_sharedConnections),
             Stages = result.GetValue(_stages),
+            Rate = result.GetValue(_rate),
+            RateStages = result.GetValue(_rateStages),
+            Arrivals = result.GetValue(_arrivals),
+            Burstiness = result.GetValue(_burstiness),
+            PreAllocatedUsers = result.GetValue(_preAllocatedUsers),
+            MaxUsers = result.GetValue(_maxUsers),
+            Backlog = result.GetValue(_backlog),
+            MinDuration = result.GetValue(_minDuration),
             Arguments = [.. args],
         };
-        return new ParseOutcome(settings, [], result);
+
+        List<string> conflicts = Conflicts(settings, result);
+        return conflicts.Count > 0 ? new ParseOutcome(null, conflicts, result) : new ParseOutcome(settings, [], result);
+    }
+
+    /// <summary>Flags that contradict each other: the closed model's users with the open model's rate.</summary>
+    private List<string> Conflicts(CliSettings settings, ParseResult result)
+    {
+        var conflicts = new List<string>();
+        bool open = settings.Rate is not null || settings.RateStages is not null;
+        if (open)
+        {
+            foreach (Option closed in new Option[] { _users, _spawnRate, _stages })
+            {
+                if (result.GetResult(closed) is { Implicit: false })
+                {
+                    conflicts.Add($"{closed.Name} sets the closed model (a crowd of users) and --rate/--rate-stages the open model (arrivals per second); give one. With a rate, --max-users caps concurrent iterations.");
+                }
+            }
+        }
+        else
+        {
+            foreach (Option openOnly in new Option[] { _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog })
+            {
+                if (result.GetResult(openOnly) is { Implicit: false })
+                {
+                    conflicts.Add($"{openOnly.Name} applies to the open model only: add --rate R (iterations per second) or --rate-stages.");
+                }
+            }
+        }
+
+        if (settings.PreAllocatedUsers is { } pre && settings.MaxUsers is { } max && pre > max)
+        {
+            conflicts.Add($"--pre-allocated-users {pre} is more than --max-users {max}; give at most {max}.");
+        }
+
+        return conflicts;
     }
 
     /// <summary>The environment variable that sets <paramref name="flag"/>: <c>--spawn-rate</c> → <c>STAMPEDE_SPAWN_RATE</c>.</summary>
@@ -204,6 +265,58 @@ internal sealed class CommandLine
         }
 
         return value;
+    }
+
+    private static double? ParseNonNegativeDouble(ArgumentResult r, string flag, string valid)
+    {
+        string token = Token(r);
+        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value >= 0) || !double.IsFinite(value))
+        {
+            r.AddError($"{flag}: '{token}' is not valid; give {valid}.");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static ArrivalProcess ParseArrivals(ArgumentResult r)
+    {
+        string token = Token(r);
+        switch (token.ToLowerInvariant())
+        {
+            case "constant": return ArrivalProcess.Constant;
+            case "poisson": return ArrivalProcess.Poisson;
+            default:
+                r.AddError($"--arrivals: '{token}' is not valid; give constant or poisson.");
+                return ArrivalProcess.Constant;
+        }
+    }
+
+    private static IReadOnlyList<RateStage>? ParseRateStages(ArgumentResult r)
+    {
+        string token = Token(r);
+        var stages = new List<RateStage>();
+        foreach (string part in token.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] fields = part.Split(':');
+            if (fields.Length != 2
+                || !DurationParser.TryParse(fields[0], out TimeSpan duration)
+                || !double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) || !(rate >= 0) || !double.IsFinite(rate))
+            {
+                r.AddError($"--rate-stages: '{part}' is not valid; give DURATION:RATE stages separated by commas, e.g. 30s:100,2m:100,30s:0 (a 0s stage steps the rate at once).");
+                return null;
+            }
+
+            stages.Add(new RateStage(duration, rate));
+        }
+
+        if (stages.Count == 0)
+        {
+            r.AddError("--rate-stages: no stage given; give DURATION:RATE stages separated by commas.");
+            return null;
+        }
+
+        return stages;
     }
 
     private static TimeSpan? ParsePositiveDuration(ArgumentResult r, string flag) => ParseDuration(r, flag, allowZero: false);

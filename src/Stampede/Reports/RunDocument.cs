@@ -36,6 +36,50 @@ internal sealed record RunDocument
 
     /// <summary>The load generator's own CPU use and warnings.</summary>
     public required RunDocumentGenerator Generator { get; init; }
+
+    /// <summary>VALID or INVALID with its reasons; absent in documents written before it existed.</summary>
+    public RunDocumentValidity? Validity { get; init; }
+
+    /// <summary>How an open-model run kept to its schedule; null in a closed-model run.</summary>
+    public RunDocumentArrivals? Arrivals { get; init; }
+}
+
+/// <summary>Whether a run's numbers can be trusted.</summary>
+internal sealed record RunDocumentValidity
+{
+    /// <summary><c>VALID</c> or <c>INVALID</c>.</summary>
+    public required string Verdict { get; init; }
+
+    /// <summary>Why the run is invalid, one sentence each; empty when valid.</summary>
+    public required IReadOnlyList<string> Reasons { get; init; }
+}
+
+/// <summary>The open-model schedule's totals (see <see cref="Metrics.ArrivalStats"/>).</summary>
+internal sealed record RunDocumentArrivals
+{
+    /// <summary>The target rate at the end, iterations/s.</summary>
+    public required double TargetRate { get; init; }
+
+    /// <summary>The mean target rate over the run, iterations/s.</summary>
+    public required double MeanTargetRate { get; init; }
+
+    /// <summary>Iterations the schedule asked for (its rate integrated over the run).</summary>
+    public required double ExpectedIterations { get; init; }
+
+    /// <summary>Arrivals whose intended start came.</summary>
+    public required long DueIterations { get; init; }
+
+    /// <summary>Iterations a user started.</summary>
+    public required long StartedIterations { get; init; }
+
+    /// <summary>Arrivals dropped because no user was free.</summary>
+    public required long DroppedIterations { get; init; }
+
+    /// <summary>Started iterations per second.</summary>
+    public required double AchievedRate { get; init; }
+
+    /// <summary>The pool's limit (<c>--max-users</c>).</summary>
+    public required int MaxUsers { get; init; }
 }
 
 /// <summary>The tool that wrote a run document.</summary>

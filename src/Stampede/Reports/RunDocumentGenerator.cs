@@ -23,6 +23,15 @@ internal sealed record RunDocumentGenerator
 
     /// <summary>Warnings raised during the run, in order.</summary>
     public required IReadOnlyList<RunDocumentWarning> Warnings { get; init; }
+
+    /// <summary>First second (0-based) in which the generator was bound; null if never.</summary>
+    public long? BoundSinceSecond { get; init; }
+
+    /// <summary>Seconds in which the generator was bound.</summary>
+    public int BoundSeconds { get; init; }
+
+    /// <summary>Why it was bound.</summary>
+    public IReadOnlyList<string>? BoundReasons { get; init; }
 }
 
 /// <summary>The generator process over one second.</summary>

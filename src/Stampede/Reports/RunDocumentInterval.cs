@@ -22,6 +22,18 @@ internal sealed record RunDocumentInterval
 
     /// <summary>The rows that completed requests in the interval, sorted by name then method.</summary>
     public required IReadOnlyList<RunDocumentIntervalRow> Rows { get; init; }
+
+    /// <summary>Open model: arrivals whose intended start fell in the interval.</summary>
+    public long DueIterations { get; init; }
+
+    /// <summary>Open model: arrivals of the interval dropped because no user was free.</summary>
+    public long DroppedIterations { get; init; }
+
+    /// <summary>Scheduling lag p99 of the scheduled requests completed in the interval, ms; null when none.</summary>
+    public double? SchedulingLagP99Ms { get; init; }
+
+    /// <summary>Whether the generator was bound in the interval (CPU above its threshold or lag p99 above 5 ms).</summary>
+    public bool GeneratorBound { get; init; }
 }
 
 /// <summary>Statistics of one row (or of all requests) over one interval.</summary>

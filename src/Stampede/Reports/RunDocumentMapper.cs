@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stampede.Analysis;
 using Stampede.Load;
 using Stampede.Metrics;
 using Stampede.Monitoring;
@@ -35,6 +36,19 @@ internal static class RunDocumentMapper
             Failures = [.. stats.Failures.Select(f => new RunDocumentFailure { Method = f.Method, Name = f.Name, Error = f.Error, Occurrences = f.Occurrences })],
             Errors = [.. stats.Errors.Select(e => new RunDocumentError { Source = e.Source, Type = e.Type, Message = e.Message, StackTrace = e.StackTrace, Count = e.Count })],
             Generator = ToGenerator(stats.Generator),
+            Validity = new RunDocumentValidity { Verdict = result.Validity.Verdict, Reasons = [.. result.Validity.Reasons] },
+            Arrivals = stats.Arrivals is { } a ? new RunDocumentArrivals
+            {
+                TargetRate = a.TargetRate,
+                MeanTargetRate = a.MeanTargetRate,
+                ExpectedIterations = a.ExpectedIterations,
+                DueIterations = a.DueIterations,
+                StartedIterations = a.StartedIterations,
+                DroppedIterations = a.DroppedIterations,
+                AchievedRate = a.AchievedRate,
+                MaxUsers = a.MaxUsers,
+            }
+            : null,
         };
     }
 
@@ -55,6 +69,14 @@ internal static class RunDocumentMapper
         HttpVersion = settings.HttpVersion,
         SharedConnections = settings.SharedConnections,
         Arguments = [.. settings.Arguments],
+        Rate = settings.Rate,
+        RateStages = settings.RateStages.Count == 0 ? null : [.. settings.RateStages.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Duration.TotalSeconds}:{s.Rate}"))],
+        Arrivals = settings.IsOpenModel ? JsonNamingPolicy.CamelCase.ConvertName(settings.Arrivals.ToString()) : null,
+        Burstiness = settings.IsOpenModel ? settings.Burstiness : null,
+        MaxUsers = settings.MaxUsers,
+        PreAllocatedUsers = settings.PreAllocatedUsers,
+        Backlog = settings.IsOpenModel ? settings.Backlog : null,
+        MinDurationSeconds = settings.MinDuration?.TotalSeconds,
     };
 
     private static RunDocumentUserClass ToUserClass(UserClassSummary userClass) => new()
@@ -90,6 +112,17 @@ internal static class RunDocumentMapper
         CurrentRequestsPerSecond = row.CurrentRequestsPerSecond,
         CurrentFailuresPerSecond = row.CurrentFailuresPerSecond,
         Histogram = ToBase64(row.Histogram),
+        ServiceTime = row.ServiceTimePercentiles.Count == 0 ? null : new RunDocumentTimeToFirstByte
+        {
+            AverageMs = row.AverageServiceTimeMs,
+            PercentilesMs = ToPercentiles(row.ServiceTimePercentiles),
+        },
+        SchedulingLag = row.ScheduledRequests == 0 ? null : new RunDocumentLag
+        {
+            ScheduledRequests = row.ScheduledRequests,
+            PercentilesMs = ToPercentiles(row.SchedulingLagPercentiles),
+        },
+        InsufficientPercentiles = [.. row.Percentiles.Where(p => !Sampling.HasEnough(row.Requests, p.Percentile)).Select(p => PercentileKey(p.Percentile))],
     };
 
     private static RunDocumentInterval ToInterval(IntervalStats interval) => new()
@@ -100,6 +133,10 @@ internal static class RunDocumentMapper
         Users = interval.Users,
         Aggregated = ToIntervalRow(interval.Total, withKey: false),
         Rows = [.. interval.Rows.Select(r => ToIntervalRow(r, withKey: true))],
+        DueIterations = interval.DueIterations,
+        DroppedIterations = interval.DroppedIterations,
+        SchedulingLagP99Ms = interval.SchedulingLagP99Ms,
+        GeneratorBound = interval.GeneratorBound,
     };
 
     private static RunDocumentIntervalRow ToIntervalRow(RowStats row, bool withKey) => new()
@@ -136,6 +173,9 @@ internal static class RunDocumentMapper
             ThreadPoolThreads = c.ThreadPoolThreads,
         })],
         Warnings = [.. generator.Warnings.Select(w => new RunDocumentWarning { AtSeconds = w.At.TotalSeconds, Message = w.Message })],
+        BoundSinceSecond = generator.BoundSinceSecond,
+        BoundSeconds = generator.BoundSeconds,
+        BoundReasons = [.. generator.BoundReasons],
     };
 
     private static OrderedDictionary<string, double> ToPercentiles(IReadOnlyList<PercentileValue> percentiles)

@@ -59,6 +59,25 @@ internal sealed record RunDocumentRow
 
     /// <summary>Base64 of the response-time histogram (µs, HdrHistogram V2 compressed), or null when not kept.</summary>
     public string? Histogram { get; init; }
+
+    /// <summary>Service time: from each request's actual send to its last byte, leaving out any wait for its intended start.</summary>
+    public RunDocumentTimeToFirstByte? ServiceTime { get; init; }
+
+    /// <summary>Scheduling lag (actual send − intended start) of open-model requests; on the aggregated row only, null otherwise.</summary>
+    public RunDocumentLag? SchedulingLag { get; init; }
+
+    /// <summary>Keys of <see cref="PercentilesMs"/> computed from fewer samples than MLPerf's binomial bound asks (p90 needs 64, p99 662).</summary>
+    public IReadOnlyList<string>? InsufficientPercentiles { get; init; }
+}
+
+/// <summary>Scheduling lag of the requests the open-model scheduler timed.</summary>
+internal sealed record RunDocumentLag
+{
+    /// <summary>Requests whose intended start came from the scheduler.</summary>
+    public required long ScheduledRequests { get; init; }
+
+    /// <summary>Percentiles, ms, keyed as <see cref="RunDocumentRow.PercentilesMs"/>.</summary>
+    public required IReadOnlyDictionary<string, double> PercentilesMs { get; init; }
 }
 
 /// <summary>Time-to-first-byte statistics of a row.</summary>

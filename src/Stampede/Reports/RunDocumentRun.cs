@@ -66,6 +66,30 @@ internal sealed record RunDocumentSettings
 
     /// <summary>The command-line arguments as given.</summary>
     public required IReadOnlyList<string> Arguments { get; init; }
+
+    /// <summary>Open model: the steady rate (<c>--rate</c>), iterations/s; null in a closed-model run.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Open model: rate stages as <c>DURATION:RATE</c> with the duration in seconds.</summary>
+    public IReadOnlyList<string>? RateStages { get; init; }
+
+    /// <summary>Open model: <c>constant</c> or <c>poisson</c>.</summary>
+    public string? Arrivals { get; init; }
+
+    /// <summary>Open model: Gamma shape of Poisson gaps.</summary>
+    public double? Burstiness { get; init; }
+
+    /// <summary>Open model: most concurrent iterations.</summary>
+    public int? MaxUsers { get; init; }
+
+    /// <summary>Open model: users started before the first arrival.</summary>
+    public int? PreAllocatedUsers { get; init; }
+
+    /// <summary>Open model: arrivals allowed to wait for a free user.</summary>
+    public int? Backlog { get; init; }
+
+    /// <summary>The minimum duration for a valid run, seconds.</summary>
+    public double? MinDurationSeconds { get; init; }
 }
 
 /// <summary>A user class as it ran.</summary>

@@ -56,4 +56,31 @@ public sealed record RunSettingsSummary
 
     /// <summary>The command-line arguments as given.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>Open model: the steady rate, iterations/s; <see langword="null"/> in a closed-model run.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Open model: the rate stages.</summary>
+    public IReadOnlyList<RateStage> RateStages { get; init; } = [];
+
+    /// <summary>Open model: how arrivals are spaced.</summary>
+    public ArrivalProcess Arrivals { get; init; } = ArrivalProcess.Constant;
+
+    /// <summary>Open model: Gamma shape of Poisson gaps.</summary>
+    public double Burstiness { get; init; } = 1;
+
+    /// <summary>Open model: most concurrent iterations, when set.</summary>
+    public int? MaxUsers { get; init; }
+
+    /// <summary>Open model: users started before the first arrival, when set.</summary>
+    public int? PreAllocatedUsers { get; init; }
+
+    /// <summary>Open model: arrivals allowed to wait for a free user.</summary>
+    public int Backlog { get; init; }
+
+    /// <summary>The minimum duration for a valid run, when set.</summary>
+    public TimeSpan? MinDuration { get; init; }
+
+    /// <summary>Whether the run used the open model.</summary>
+    public bool IsOpenModel => Rate is not null || RateStages.Count > 0;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Stampede.Analysis;
 using Stampede.Load;
 using Stampede.Metrics;
 
@@ -13,9 +14,15 @@ internal static class StatsTables
     public static IRenderable Live(StatsSnapshot stats, IReadOnlyList<string> warnings)
     {
         var table = new Table().Border(TableBorder.Simple).Expand();
+        string load = stats.Arrivals is { } a
+            ? string.Create(CultureInfo.InvariantCulture, $"target {a.TargetRate:0.#} it/s · {a.BusyUsers}/{a.Users} users busy · {a.DroppedIterations} dropped · lag p99 {LagP99(stats)}")
+            : string.Create(CultureInfo.InvariantCulture, $"{stats.Users} users");
+        string bound = stats.Generator.BoundSinceSecond is { } since
+            ? string.Create(CultureInfo.InvariantCulture, $" · GENERATOR-BOUND since {TimeSpan.FromSeconds(since):hh\\:mm\\:ss}")
+            : string.Empty;
         table.Title = new TableTitle(string.Create(
             CultureInfo.InvariantCulture,
-            $"Stampede · {stats.Elapsed:hh\\:mm\\:ss} · {stats.Users} users · {stats.Total.CurrentRequestsPerSecond:0.#} req/s · {FailurePercent(stats.Total)} failed"));
+            $"Stampede · {stats.Elapsed:hh\\:mm\\:ss} · {load} · {stats.Total.CurrentRequestsPerSecond:0.#} req/s · {FailurePercent(stats.Total)} failed{bound}"));
         table.AddColumn("Type");
         table.AddColumn("Name");
         table.AddColumn(new TableColumn("# reqs").RightAligned());
@@ -86,17 +93,37 @@ internal static class StatsTables
         }
 
         percentiles.AddColumn(new TableColumn("# reqs").RightAligned());
+        bool open = stats.Arrivals is not null;
+        bool marked = false;
         foreach (RowStats row in stats.Rows.Append(stats.Total))
         {
             percentiles.AddRow([
                 Markup.Escape(row.Key.Method),
                 Markup.Escape(row.Key.Name),
-                .. row.Percentiles.Select(p => row.Requests == 0 ? "N/A" : Ms(p.ValueMs)),
+                .. row.Percentiles.Select(p => Percentile(row, p, ref marked)),
                 row.Requests.ToString(CultureInfo.InvariantCulture),
             ]);
         }
 
+        string caption = (open ? "Measured from each request's intended start (open model: a late request is charged for its wait). " : string.Empty)
+            + (marked ? "* fewer samples than the binomial bound asks for that percentile (p90 needs 64, p99 662, p99.9 6,636)." : string.Empty);
+        if (caption.Length > 0)
+        {
+            percentiles.Caption = new TableTitle(Markup.Escape(caption.TrimEnd()));
+        }
         yield return percentiles;
+
+        if (open || stats.Rows.Any(r => r.ServiceTimePercentiles.Count > 0 && r.GetServiceTimePercentile(99) != r.GetPercentile(99)))
+        {
+            yield return ServiceTimes(stats);
+        }
+
+        if (stats.Arrivals is { } arrivals)
+        {
+            yield return new Markup(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Schedule: {arrivals.DueIterations} iterations due (target mean {arrivals.MeanTargetRate:0.##}/s), {arrivals.StartedIterations} started ({arrivals.AchievedRate:0.##}/s), [{(arrivals.DroppedIterations > 0 ? "yellow" : "green")}]{arrivals.DroppedIterations} dropped[/] (no free user among {arrivals.MaxUsers}); scheduling lag (send − intended start) p50 {Ms(stats.Total.GetSchedulingLagPercentile(50))} ms, p99 {Ms(stats.Total.GetSchedulingLagPercentile(99))} ms, max {Ms(stats.Total.GetSchedulingLagPercentile(100))} ms.{Environment.NewLine}"));
+        }
 
         if (stats.Failures.Count > 0)
         {
@@ -131,7 +158,66 @@ internal static class StatsTables
         {
             yield return new Markup($"[yellow]Warning: {Markup.Escape(warning.Message)}[/]{Environment.NewLine}");
         }
+
+        yield return Verdict(result);
     }
+
+    /// <summary>The validity verdict: VALID in green, or INVALID in red with each reason.</summary>
+    public static IRenderable Verdict(RunResult result)
+    {
+        if (result.Validity.IsValid)
+        {
+            return new Markup($"Verdict: [green]VALID[/]{Environment.NewLine}");
+        }
+
+        return new Markup($"Verdict: [red]INVALID[/]{Environment.NewLine}"
+            + string.Concat(result.Validity.Reasons.Select(r => $"  - {Markup.Escape(r)}{Environment.NewLine}")));
+    }
+
+    private static Table ServiceTimes(StatsSnapshot stats)
+    {
+        double[] shown = [50, 90, 95, 99, 99.9, 100];
+        var table = new Table().Border(TableBorder.Rounded).Title("Service time percentiles (ms, from the actual send, leaving out any wait for the intended start)");
+        table.AddColumn("Type");
+        table.AddColumn("Name");
+        foreach (double p in shown)
+        {
+            table.AddColumn(new TableColumn(Percentiles.Label(p)).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("Avg ms").RightAligned());
+        foreach (RowStats row in stats.Rows.Append(stats.Total))
+        {
+            table.AddRow([
+                Markup.Escape(row.Key.Method),
+                Markup.Escape(row.Key.Name),
+                .. shown.Select(p => row.Requests == 0 || row.ServiceTimePercentiles.Count == 0 ? "N/A" : Ms(row.GetServiceTimePercentile(p))),
+                Ms(row.AverageServiceTimeMs),
+            ]);
+        }
+
+        table.Caption = new TableTitle("Response time minus service time is time spent waiting to be sent: what a closed-loop tool would hide (coordinated omission).");
+        return table;
+    }
+
+    private static string Percentile(RowStats row, PercentileValue p, ref bool marked)
+    {
+        if (row.Requests == 0)
+        {
+            return "N/A";
+        }
+
+        if (Sampling.HasEnough(row.Requests, p.Percentile))
+        {
+            return Ms(p.ValueMs);
+        }
+
+        marked = true;
+        return Ms(p.ValueMs) + "*";
+    }
+
+    private static string LagP99(StatsSnapshot stats) =>
+        stats.History.Count > 0 && stats.History[^1].SchedulingLagP99Ms is { } lag ? Ms(lag) + " ms" : "n/a";
 
     public static string Ms(double ms) => ms switch
     {

@@ -191,6 +191,62 @@ public sealed class MetricsAggregatorTests
         (decoded.GetValueAtPercentile(50) / 1000.0).ShouldBe(stats.MedianMs, 0.001);
     }
 
+    [Fact]
+    public void Snapshot_ScheduledSampleSentLate_SplitsLatencyIntoServiceTimeAndLag()
+    {
+        int row = _recorder.GetRowId("GET", "/late");
+
+        // Due at 0.100 s, sent at 0.130 s, done at 0.150 s: 50 ms from the intended start, 20 ms of service, 30 ms of lag.
+        _recorder.Record(new RequestSample(row, 0, 200, At(0.100), At(0.130), At(0.140), At(0.150), 0, 10, scheduled: true));
+        _aggregator.Drain();
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(1));
+
+        RowStats stats = snapshot.Rows.Single();
+        stats.GetPercentile(99).ShouldBe(50, 0.05);
+        stats.AverageMs.ShouldBe(50);
+        stats.GetServiceTimePercentile(99).ShouldBe(20, 0.02);
+        stats.AverageServiceTimeMs.ShouldBe(20);
+        snapshot.Total.GetSchedulingLagPercentile(99).ShouldBe(30, 0.03);
+        snapshot.Total.ScheduledRequests.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Snapshot_UnscheduledSamples_KeepNoLagAndEqualServiceTime()
+    {
+        int row = _recorder.GetRowId("GET", "/closed");
+        Record(row, endAtSeconds: 0.5, latencyMs: 12);
+        _aggregator.Drain();
+
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(1));
+
+        snapshot.Total.SchedulingLagPercentiles.ShouldBeEmpty();
+        snapshot.Total.GetSchedulingLagPercentile(99).ShouldBe(0);
+        snapshot.Rows[0].GetServiceTimePercentile(99).ShouldBe(snapshot.Rows[0].GetPercentile(99));
+    }
+
+    [Fact]
+    public void CloseIntervals_LagP99AboveFiveMs_MarksTheSecondGeneratorBound()
+    {
+        int row = _recorder.GetRowId("GET", "/x");
+        for (int i = 0; i < 100; i++)
+        {
+            // Second 0: sent on time. Second 1: every request sent 8 ms late.
+            double due = 0.001 + (i * 0.005);
+            _recorder.Record(new RequestSample(row, 0, 200, At(due), At(due), At(due), At(due + 0.002), 0, 0, scheduled: true));
+            _recorder.Record(new RequestSample(row, 0, 200, At(1 + due), At(1 + due + 0.008), At(1 + due + 0.008), At(1 + due + 0.010), 0, 0, scheduled: true));
+        }
+
+        _aggregator.Drain();
+        _aggregator.CloseIntervals(At(2.5));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(2.5));
+
+        snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, true]);
+        snapshot.History[1].SchedulingLagP99Ms!.Value.ShouldBe(8, 0.01);
+        snapshot.Generator.BoundSinceSecond.ShouldBe(1);
+        snapshot.Generator.BoundReasons.ShouldBe(["scheduling lag p99 above 5 ms"]);
+        snapshot.Generator.Warnings.ShouldHaveSingleItem().Message.ShouldContain("fell behind its schedule");
+    }
+
     private long At(double seconds) => _start + (long)(seconds * _time.TimestampFrequency);
 
     private void Record(int row, double endAtSeconds, double latencyMs, int errorId = 0)

@@ -1,5 +1,6 @@
 using System.Collections;
 using Stampede.Cli;
+using Stampede.Load;
 
 namespace Stampede.Tests.Cli;
 
@@ -33,6 +34,42 @@ public sealed class CommandLineTests
         s.ExcludeTags.ShouldBe(["slow"]);
         s.Seed.ShouldBe(7);
         s.HttpVersion.ShouldBe(System.Net.HttpVersion.Version20);
+    }
+
+    [Fact]
+    public void Parse_OpenModelFlags_ReadEverySetting()
+    {
+        ParseOutcome outcome = Parse(
+            ["--rate", "50", "--rate-stages", "30s:100,0s:20,1m:20", "--arrivals", "poisson", "--burstiness", "0.5",
+             "--pre-allocated-users", "20", "--max-users", "200", "--backlog", "50", "--min-duration", "10m"]);
+
+        outcome.Errors.ShouldBeEmpty();
+        CliSettings s = outcome.Settings!;
+        s.IsOpenModel.ShouldBeTrue();
+        s.Rate.ShouldBe(50);
+        s.RateStages.ShouldBe([new RateStage(TimeSpan.FromSeconds(30), 100), new RateStage(TimeSpan.Zero, 20), new RateStage(TimeSpan.FromMinutes(1), 20)]);
+        s.Arrivals.ShouldBe(ArrivalProcess.Poisson);
+        s.Burstiness.ShouldBe(0.5);
+        s.PreAllocatedUsers.ShouldBe(20);
+        s.MaxUsers.ShouldBe(200);
+        s.Backlog.ShouldBe(50);
+        s.MinDuration.ShouldBe(TimeSpan.FromMinutes(10));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--rate", "-5" }, "--rate: '-5' is not valid")]
+    [InlineData(new[] { "--rate", "10", "--arrivals", "bursty" }, "--arrivals: 'bursty' is not valid; give constant or poisson")]
+    [InlineData(new[] { "--rate-stages", "30s" }, "--rate-stages: '30s' is not valid")]
+    [InlineData(new[] { "--rate", "10", "--users", "5" }, "--users sets the closed model")]
+    [InlineData(new[] { "--max-users", "5" }, "--max-users applies to the open model only")]
+    [InlineData(new[] { "--rate", "10", "--pre-allocated-users", "9", "--max-users", "5" }, "--pre-allocated-users 9 is more than --max-users 5")]
+    [InlineData(new[] { "--rate", "10", "--burstiness", "0" }, "--burstiness: '0' is not valid")]
+    public void Parse_BadOpenModelFlags_NameTheFlagAndWhatIsValid(string[] args, string expected)
+    {
+        ParseOutcome outcome = Parse(args);
+
+        outcome.Settings.ShouldBeNull();
+        outcome.Errors.ShouldContain(e => e.Contains(expected));
     }
 
     [Fact]

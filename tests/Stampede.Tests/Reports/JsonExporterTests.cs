@@ -123,21 +123,24 @@ public sealed class JsonExporterTests : IDisposable
         text.ShouldStartWith("{\n  \"schemaVersion\": 1,\n  \"tool\": {");
         text.ShouldEndWith("}\n");
         JsonObject root = JsonNode.Parse(text)!.AsObject();
-        root.Select(p => p.Key).ShouldBe(["schemaVersion", "tool", "run", "rows", "aggregated", "history", "failures", "errors", "generator"]);
+        root.Select(p => p.Key).ShouldBe(["schemaVersion", "tool", "run", "rows", "aggregated", "history", "failures", "errors", "generator", "validity", "arrivals"]);
         root["run"]!.AsObject().Select(p => p.Key).ShouldBe(
             ["startedAt", "endedAt", "durationSeconds", "stopReason", "seed", "exitCode", "settings", "userClasses"]);
         root["rows"]![0]!.AsObject().Select(p => p.Key).ShouldBe(
         [
             "method", "name", "requests", "failures", "failureRatio", "minMs", "maxMs", "averageMs", "medianMs", "percentilesMs",
             "timeToFirstByte", "bytesSent", "bytesReceived", "averageContentSize", "requestsPerSecond", "failuresPerSecond",
-            "currentRequestsPerSecond", "currentFailuresPerSecond", "histogram",
+            "currentRequestsPerSecond", "currentFailuresPerSecond", "histogram", "serviceTime", "schedulingLag", "insufficientPercentiles",
         ]);
-        root["history"]![0]!.AsObject().Select(p => p.Key).ShouldBe(["second", "start", "durationSeconds", "users", "aggregated", "rows"]);
+        root["history"]![0]!.AsObject().Select(p => p.Key).ShouldBe(
+            ["second", "start", "durationSeconds", "users", "aggregated", "rows", "dueIterations", "droppedIterations", "schedulingLagP99Ms", "generatorBound"]);
         root["history"]![0]!["aggregated"]!.AsObject().Select(p => p.Key).ShouldBe(
             ["requests", "failures", "requestsPerSecond", "failuresPerSecond", "minMs", "maxMs", "averageMs", "percentilesMs", "histogram"]);
         root["history"]![0]!["rows"]![0]!.AsObject().Select(p => p.Key).Take(2).ShouldBe(["method", "name"]);
         root["generator"]!.AsObject().Select(p => p.Key).ShouldBe(
-            ["processorCount", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings"]);
+            ["processorCount", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings", "boundSinceSecond", "boundSeconds", "boundReasons"]);
+        root["validity"]!["verdict"]!.GetValue<string>().ShouldBeOneOf("VALID", "INVALID");
+        root["arrivals"].ShouldBeNull("a closed-model run has no schedule");
         root["rows"]![0]!["histogram"]!.GetValue<string>().ShouldStartWith("HISTFAAAA"); // base64 of the 0x1c849314 cookie, as Java writes
     }
 

@@ -99,6 +99,7 @@ internal sealed class RunReportBuilder
                 StopReason = StopReason.RunTimeElapsed,
                 Seed = 1234,
                 EndedAt = StartedAt + duration,
+                Validity = Stampede.Analysis.RunValidity.Judge(stats),
                 UserClasses =
                 [
                     new UserClassSummary("ShopUser", 3, 0, [new TaskSummary("ShopUser.Browse", 2, ["read"]), new TaskSummary("ShopUser.Buy", 1, [])]),
