@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# Debian packages the test suites need: `kill` (procps) sends signals to scenario processes.
-packages=(procps)
+# Debian packages the test suites need: `kill` (procps) sends signals to scenario processes;
+# `chromium` (/usr/bin/chromium) is the headless browser the HTML report tests drive with Playwright.
+packages=(procps chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -17,7 +18,9 @@ if ((${#missing[@]})); then
 fi
 
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (dotnet not found)" >&2; exit 1; }
-dotnet test Stampede.sln --logger "console;verbosity=normal" "$@"
+# One test project at a time (-m:1): the stall and schedule tests measure time, and a second test
+# project compiling or running images beside them on a 2-core machine would shift their timestamps.
+dotnet test Stampede.sln -m:1 --logger "console;verbosity=normal" "$@"
 
 # The README's scenarios must keep compiling: build every file-based example.
 for example in examples/*.cs; do
