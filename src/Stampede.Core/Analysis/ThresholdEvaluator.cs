@@ -1,0 +1,63 @@
+using Stampede.Metrics;
+
+namespace Stampede.Analysis;
+
+/// <summary>Measures thresholds against a snapshot: live (to abort) and at the end (for the verdict).</summary>
+internal static class ThresholdEvaluator
+{
+    /// <summary>Every threshold measured against <paramref name="snapshot"/>, in order.</summary>
+    public static IReadOnlyList<ThresholdResult> Evaluate(IEnumerable<Threshold> thresholds, StatsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        return [.. thresholds.Select(t => Evaluate(t, snapshot))];
+    }
+
+    /// <summary>One threshold measured against <paramref name="snapshot"/> (whole-run rows so far).</summary>
+    public static ThresholdResult Evaluate(Threshold threshold, StatsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(threshold);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        RowStats? row = RowSelector.Select(snapshot.Rows, snapshot.Total, threshold.Row, out string? problem);
+        if (row is null || row.Requests == 0)
+        {
+            return new ThresholdResult(threshold, CheckOutcome.NoData, null, problem ?? "no requests");
+        }
+
+        double? measured = Measure(threshold, row, snapshot.History);
+        return measured is { } value
+            ? new ThresholdResult(threshold, threshold.IsMetBy(value) ? CheckOutcome.Passed : CheckOutcome.Failed, value)
+            : new ThresholdResult(threshold, CheckOutcome.NoData, null, $"{threshold.MetricName} needs the run's histograms");
+    }
+
+    /// <summary>
+    /// The <see cref="Threshold.Abort"/> thresholds that fail on <paramref name="live"/>, once
+    /// <see cref="StatsSnapshot.Elapsed"/> has passed each one's <see cref="Threshold.AbortGrace"/>;
+    /// the run should stop when this is not empty.
+    /// </summary>
+    /// <remarks>A threshold without data never aborts: the rows may simply not have started yet.</remarks>
+    public static IReadOnlyList<ThresholdResult> FindAborts(IEnumerable<Threshold> thresholds, StatsSnapshot live)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        ArgumentNullException.ThrowIfNull(live);
+        return
+        [
+            .. thresholds
+                .Where(t => t.Abort && live.Elapsed >= t.AbortGrace)
+                .Select(t => Evaluate(t, live))
+                .Where(r => r.Outcome == CheckOutcome.Failed),
+        ];
+    }
+
+    private static double? Measure(Threshold threshold, RowStats row, IReadOnlyList<IntervalStats> history) => threshold.Metric switch
+    {
+        ThresholdMetric.Percentile => LatencyHistograms.Percentile(row, threshold.Percentile, history),
+        ThresholdMetric.Median => row.MedianMs,
+        ThresholdMetric.Average => row.AverageMs,
+        ThresholdMetric.Min => row.MinMs,
+        ThresholdMetric.Max => row.MaxMs,
+        ThresholdMetric.ErrorRate => row.FailureRatio,
+        ThresholdMetric.RequestsPerSecond => row.RequestsPerSecond,
+        ThresholdMetric.Requests => row.Requests,
+        _ => row.Failures,
+    };
+}
