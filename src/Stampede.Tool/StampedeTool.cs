@@ -3,7 +3,7 @@ using Stampede.Tool.Commands;
 
 namespace Stampede.Tool;
 
-/// <summary>The <c>stampede</c> command: the demo, the demo server alone.</summary>
+/// <summary>The <c>stampede</c> command: the demo, the demo server alone, reports re-rendered from run documents.</summary>
 internal static class StampedeTool
 {
     public static async Task<int> RunAsync(string[] args)
@@ -12,6 +12,7 @@ internal static class StampedeTool
         {
             DemoCommand.Create(),
             ServeDemoCommand.Create(),
+            ReportCommand.Create(),
         };
 
         ParseResult result = root.Parse(args);

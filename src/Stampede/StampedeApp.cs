@@ -250,7 +250,7 @@ public static class StampedeApp
 
     private static string? PrepareOutputs(CliSettings settings)
     {
-        foreach ((string flag, string? path) in new[] { ("--csv", settings.CsvPrefix), ("--json", settings.JsonPath) })
+        foreach ((string flag, string? path) in new[] { ("--csv", settings.CsvPrefix), ("--json", settings.JsonPath), ("--html", settings.HtmlPath) })
         {
             if (path is null)
             {
@@ -289,6 +289,11 @@ public static class StampedeApp
         if (settings.JsonPath is { } json)
         {
             yield return (json, new JsonExporter(json));
+        }
+
+        if (settings.HtmlPath is { } html)
+        {
+            yield return (html, new HtmlExporter(html));
         }
     }
 

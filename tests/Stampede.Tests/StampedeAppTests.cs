@@ -67,10 +67,13 @@ public sealed class StampedeAppTests : IAsyncLifetime
     public async Task RunAsync_OpenModel_ReportsTheScheduleServiceTimeAndVerdict()
     {
         string json = Path.Combine(_outputs, "open.json");
+        string html = Path.Combine(_outputs, "open.html");
 
         int exit = await RunAsync(
-            ["--host", _server.Address, "--rate", "40", "-t", "3s", "--max-users", "20", "--headless", "--json", json, "--seed", "3"],
+            ["--host", _server.Address, "--rate", "40", "-t", "3s", "--max-users", "20", "--headless", "--json", json, "--html", html, "--seed", "3"],
             typeof(PredictUser));
+
+        (await File.ReadAllTextAsync(html)).ShouldContain("<html");
 
         exit.ShouldBe(0, _errors.ToString() + _console.Output);
         using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(json));

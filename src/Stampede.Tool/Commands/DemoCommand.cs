@@ -9,7 +9,7 @@ namespace Stampede.Tool.Commands;
 /// <c>stampede demo</c>: starts the bundled demo ML API in-process on a free loopback port, waits for
 /// its model to be ready, and load-tests it with examples/image-classifier.cs's user class (70% 224×224
 /// images, 30% 1920×1080), ramping up past the server's capacity, with the live console; it ends with
-/// the summary and a report folder.
+/// the summary and a report folder (demo.html, the CSV files, demo.json).
 /// </summary>
 internal static class DemoCommand
 {
@@ -28,7 +28,7 @@ internal static class DemoCommand
         users.CustomParser = r => ToolParsers.Int(r, "--users", min: 1);
         var workers = new Option<int>("--workers") { Description = "Inference workers of the demo server (default: the cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         workers.CustomParser = r => ToolParsers.Int(r, "--workers", min: 1, max: 256);
-        var reportDir = new Option<string?>("--report-dir") { Description = "Where the CSV and JSON outputs go (default out/demo-<time>)." };
+        var reportDir = new Option<string?>("--report-dir") { Description = "Where the HTML report, CSV and JSON outputs go (default out/demo-<time>)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for the users' random choices." };
         var onlySummary = new Option<bool>("--only-summary") { Description = "No live table, only the summary." };
 
@@ -76,6 +76,7 @@ internal static class DemoCommand
             "--exit-code-on-error", "0",
             "--csv", Path.Combine(reportDir, "demo"),
             "--json", Path.Combine(reportDir, "demo.json"),
+            "--html", Path.Combine(reportDir, "demo.html"),
         };
         if (settings.Seed is { } seed)
         {
@@ -91,7 +92,8 @@ internal static class DemoCommand
             CultureInfo.InvariantCulture,
             $"Load: {settings.Users} users of ImageClassifierUser (examples/image-classifier.cs), 7 small (224×224) to 3 large (1920×1080) JPEGs, 0.5–2 s think time, ramping at {spawnRate:0.##} users/s for {settings.RunTime.TotalSeconds:0} s."));
         int exitCode = await StampedeApp.RunAsync([.. args], typeof(ImageClassifierUser));
-        console.MarkupLine($"Report folder: [bold]{Markup.Escape(reportDir)}[/] (demo_stats.csv, demo_stats_history.csv, demo_failures.csv, demo_exceptions.csv, demo.json)");
+
+        console.MarkupLine($"Report folder: [bold]{Markup.Escape(reportDir)}[/] (demo.html, demo_stats.csv, demo_stats_history.csv, demo_failures.csv, demo_exceptions.csv, demo.json)");
         await server.StopAsync();
         return exitCode;
     }

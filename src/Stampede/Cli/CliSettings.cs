@@ -21,6 +21,8 @@ internal sealed record CliSettings
 
     public string? JsonPath { get; init; }
 
+    public string? HtmlPath { get; init; }
+
     public TimeSpan StopTimeout { get; init; }
 
     public int ExitCodeOnError { get; init; } = 1;

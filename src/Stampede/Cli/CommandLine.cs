@@ -22,6 +22,7 @@ internal sealed class CommandLine
     private readonly Option<string?> _csv = new("--csv") { Description = "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv (Locust's formats)." };
     private readonly Option<bool> _csvFullHistory = new("--csv-full-history") { Description = "Write every row, not only the aggregate, to PREFIX_stats_history.csv." };
     private readonly Option<string?> _json = new("--json") { Description = "Write the whole run as one JSON document (see docs/json-schema.md)." };
+    private readonly Option<string?> _html = new("--html") { Description = "Write the run as one self-contained HTML report (charts and tables; opens offline)." };
     private readonly Option<TimeSpan> _stopTimeout = new("--stop-timeout") { Description = "Let stopping users finish their current task for this long (default 0: stop at once)." };
     private readonly Option<int> _exitCodeOnError = new("--exit-code-on-error") { Description = "Exit code when any request failed or any task threw.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _onlySummary = new("--only-summary") { Description = "Print only the final summary, not the live table." };
@@ -69,7 +70,7 @@ internal sealed class CommandLine
 
         _root = new RootCommand(description)
         {
-            _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _stopTimeout, _exitCodeOnError,
+            _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _html, _stopTimeout, _exitCodeOnError,
             _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
             _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration,
         };
@@ -123,6 +124,7 @@ internal sealed class CommandLine
             CsvPrefix = result.GetValue(_csv),
             CsvFullHistory = result.GetValue(_csvFullHistory),
             JsonPath = result.GetValue(_json),
+            HtmlPath = result.GetValue(_html),
             StopTimeout = result.GetValue(_stopTimeout),
             ExitCodeOnError = result.GetValue(_exitCodeOnError),
             OnlySummary = result.GetValue(_onlySummary),

@@ -24,6 +24,7 @@ public sealed class DemoCommandTests : IDisposable
 
         exit.ShouldBe(0);
         File.Exists(Path.Combine(_reportDir, "demo_stats.csv")).ShouldBeTrue();
+        (await File.ReadAllTextAsync(Path.Combine(_reportDir, "demo.html"))).ShouldContain("<div><dt>Requests</dt>");
         using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_reportDir, "demo.json")));
         JsonElement[] rows = [.. document.RootElement.GetProperty("rows").EnumerateArray()];
         JsonElement small = rows.Single(r => r.GetProperty("name").GetString() == "predict small");

@@ -1,0 +1,238 @@
+// Stampede's HTML report: draws the charts with uPlot (inlined above) from the JSON in #report-data.
+// Everything it needs is in the page; it makes no request.
+(function () {
+  'use strict';
+
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const palette = ['#2563eb', '#d97706', '#16a34a', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#7c3aed', '#475569', '#ca8a04'];
+  const failureColor = '#dc2626';
+  const percentileDash = { p50: [], p95: [8, 4], p99: [2, 3] };
+  const percentileWidth = { p50: 2, p95: 1.5, p99: 1.5 };
+  const charts = [];
+
+  // ---- formatting ----------------------------------------------------------------------------
+
+  function alpha(hex, a) {
+    const n = parseInt(hex.slice(1), 16);
+    return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
+  }
+
+  function number(v, decimals) {
+    if (v == null || !isFinite(v)) return '–';
+    return v.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+  }
+
+  function withUnit(text, unit) {
+    return text === '–' ? text : text + ' ' + unit;
+  }
+
+  function ms(v) {
+    return v == null ? '–' : withUnit(number(v, v < 10 ? 3 : v < 100 ? 2 : 1), 'ms');
+  }
+
+  function elapsed(seconds) {
+    if (seconds == null) return '–';
+    const s = Math.round(seconds * 10) / 10;
+    const m = Math.floor(s / 60);
+    const rest = s - m * 60;
+    const text = (Math.round(rest * 10) / 10).toString();
+    return m + ':' + (rest < 10 ? '0' : '') + text;
+  }
+
+  // x = 1 / (1 − p): each power of ten is one more nine (1 → 0%, 10 → 90%, 100 → 99%).
+  const toNines = (p) => 1 / (1 - p / 100);
+  const fromNines = (x) => 100 * (1 - 1 / x);
+
+  function percentLabel(p) {
+    if (p == null) return '–';
+    const decimals = p < 90 ? 0 : Math.min(6, Math.max(1, Math.ceil(-Math.log10(100 - p + 1e-12)) + 1));
+    return number(p, decimals) + '%';
+  }
+
+  // ---- chart plumbing ------------------------------------------------------------------------
+
+  const secondIncrements = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+
+  function timeAxis() {
+    return {
+      label: 'elapsed (m:ss)',
+      incrs: secondIncrements,
+      values: (u, splits) => splits.map(elapsed),
+      gap: 6,
+    };
+  }
+
+  function timeSeries() {
+    return { label: 'elapsed', value: (u, v) => elapsed(v) };
+  }
+
+  function chartHeight(el) {
+    return el.classList.contains('tall') ? 340 : 260;
+  }
+
+  function noData(el, message) {
+    const p = document.createElement('p');
+    p.className = 'no-data';
+    p.textContent = message;
+    el.replaceChildren(p);
+  }
+
+  function makeChart(id, opts, columns) {
+    const el = document.getElementById(id);
+    if (!columns[0] || columns[0].length === 0) {
+      noData(el, 'No data: the run recorded no complete second.');
+      return null;
+    }
+
+    const u = new uPlot(Object.assign({ width: el.clientWidth || 640, height: chartHeight(el) }, opts), columns, el);
+    charts.push({ u: u, el: el });
+    return u;
+  }
+
+  // ---- the charts ----------------------------------------------------------------------------
+
+  function throughputChart() {
+    makeChart('chart-throughput', {
+      scales: { x: { time: false } },
+      series: [
+        timeSeries(),
+        { label: 'requests/s', stroke: palette[0], fill: alpha(palette[0], 0.08), width: 2, value: (u, v) => number(v, 2) },
+        { label: 'failures/s', stroke: failureColor, fill: alpha(failureColor, 0.08), width: 2, value: (u, v) => number(v, 2) },
+      ],
+      axes: [timeAxis(), { label: 'per second', size: 60 }],
+    }, [data.seconds, data.requestsPerSecond, data.failuresPerSecond]);
+  }
+
+  function usersChart() {
+    makeChart('chart-users', {
+      scales: { x: { time: false } },
+      series: [
+        timeSeries(),
+        { label: 'users', stroke: palette[2], fill: alpha(palette[2], 0.1), width: 2, paths: uPlot.paths.stepped({ align: 1 }), value: (u, v) => number(v, 0) },
+      ],
+      axes: [timeAxis(), { label: 'users', size: 60 }],
+    }, [data.seconds, data.users]);
+  }
+
+  function latencyChart() {
+    const rows = data.rows;
+    const named = rows.length - 1;
+    const keys = ['p50', 'p95', 'p99'];
+    const series = [timeSeries()];
+    const columns = [data.seconds];
+    const shown = rows.map((row, i) => (i === 0 ? named === 0 || named > 4 : named <= 4));
+    rows.forEach((row, i) => {
+      const color = palette[i % palette.length];
+      keys.forEach((key) => {
+        series.push({
+          label: row.label + ' ' + key,
+          stroke: color,
+          width: percentileWidth[key],
+          dash: percentileDash[key],
+          show: shown[i],
+          spanGaps: false,
+          value: (u, v) => ms(v),
+        });
+        columns.push(row[key]);
+      });
+    });
+
+    const u = makeChart('chart-latency', {
+      scales: { x: { time: false } },
+      series: series,
+      axes: [timeAxis(), { label: 'response time (ms)', size: 70 }],
+    }, columns);
+
+    const toggles = document.getElementById('latency-rows');
+    rows.forEach((row, i) => {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = shown[i];
+      box.dataset.row = row.label;
+      box.disabled = u == null;
+      box.addEventListener('change', () => {
+        u.batch(() => keys.forEach((key, k) => u.setSeries(1 + i * keys.length + k, { show: box.checked })));
+      });
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = palette[i % palette.length];
+      label.append(box, swatch, document.createTextNode(row.label));
+      toggles.append(label);
+    });
+  }
+
+  function distributionChart() {
+    const d = data.distribution;
+    const x = d.percentiles.map(toNines);
+    const el = document.getElementById('chart-distribution');
+    if (d.rows.length === 0) {
+      noData(el, 'No data: no request completed, or the document kept no histograms.');
+      return;
+    }
+
+    const series = [{ label: 'percentile', value: (u, v) => percentLabel(v == null ? null : fromNines(v)) }];
+    const columns = [x];
+    d.rows.forEach((row) => {
+      const i = data.rows.findIndex((r) => r.label === row.label);
+      series.push({ label: row.label, stroke: palette[Math.max(0, i) % palette.length], width: row.label === 'Aggregated' ? 2.5 : 2, value: (u, v) => ms(v) });
+      columns.push(row.ms);
+    });
+
+    const top = Math.pow(10, Math.ceil(Math.log10(x[x.length - 1] || 10)));
+    makeChart('chart-distribution', {
+      scales: {
+        x: { time: false, distr: 3, log: 10, range: () => [1, Math.max(10, top)] },
+      },
+      series: series,
+      axes: [
+        {
+          label: 'percentile',
+          splits: (u) => {
+            const out = [];
+            for (let v = 1; v <= u.scales.x.max * 1.0001; v *= 10) out.push(v);
+            return out;
+          },
+          values: (u, splits) => splits.map((v) => percentLabel(fromNines(v))),
+        },
+        { label: 'response time (ms)', size: 70 },
+      ],
+    }, columns);
+  }
+
+  function cpuChart() {
+    const g = data.generator;
+    const threshold = g.seconds.map(() => g.thresholdPercent);
+    makeChart('chart-cpu', {
+      scales: { x: { time: false }, cpu: { range: [0, 100] }, gc: { range: (u, min, max) => [0, Math.max(1, max)] } },
+      series: [
+        timeSeries(),
+        { label: 'CPU %', scale: 'cpu', stroke: palette[0], fill: alpha(palette[0], 0.08), width: 2, value: (u, v) => withUnit(number(v, 1), '%') },
+        { label: 'warning level', scale: 'cpu', stroke: failureColor, dash: [6, 4], width: 1, points: { show: false }, value: (u, v) => withUnit(number(v, 0), '%') },
+        { label: 'GC pauses', scale: 'gc', stroke: palette[3], width: 1.5, value: (u, v) => ms(v) },
+      ],
+      axes: [
+        timeAxis(),
+        { scale: 'cpu', label: 'CPU (%)', size: 60 },
+        { scale: 'gc', label: 'GC pause (ms)', side: 1, size: 60, grid: { show: false } },
+      ],
+    }, [g.seconds, g.cpuPercent, threshold, g.gcPauseMs]);
+  }
+
+  function resizeAll() {
+    charts.forEach((c) => {
+      const width = c.el.clientWidth;
+      if (width > 0 && width !== c.u.width) c.u.setSize({ width: width, height: c.u.height });
+    });
+  }
+
+  [throughputChart, usersChart, latencyChart, distributionChart, cpuChart].forEach((draw) => draw());
+
+  let pending = 0;
+  window.addEventListener('resize', () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(resizeAll);
+  });
+
+  document.body.dataset.chartsReady = String(charts.length);
+})();

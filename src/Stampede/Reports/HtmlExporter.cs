@@ -1,0 +1,27 @@
+namespace Stampede.Reports;
+
+/// <summary>
+/// Writes the run as one self-contained HTML page (<see cref="HtmlReportWriter"/>): settings and
+/// verdict, throughput, users and latency over time, latency distributions, the stats, failures and
+/// generator tables. It opens offline and requests nothing from the network.
+/// </summary>
+/// <remarks>
+/// The page is rendered from the run's <see cref="RunDocument"/>, as <c>stampede report run.json</c>
+/// renders a saved one, so a live run's page and a re-rendered one are the same.
+/// </remarks>
+internal sealed class HtmlExporter(string path) : IExporter
+{
+    private readonly string _path = ValidatePath(path);
+
+    /// <summary>The file this exporter writes.</summary>
+    public string Path => _path;
+
+    public Task ExportAsync(RunReport report, CancellationToken cancellationToken = default) =>
+        HtmlReportWriter.WriteAsync(RunDocumentMapper.ToDocument(report), _path, cancellationToken);
+
+    private static string ValidatePath(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return path;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Stampede.Reports;
+
+/// <summary>
+/// Renders a run document as one self-contained HTML page: the settings, the verdict, the stats,
+/// failures and generator tables as HTML, and the charts drawn in the browser by uPlot from JSON
+/// embedded in the page.
+/// </summary>
+/// <remarks>
+/// The page makes no request of its own: uPlot, the styles and the chart script are inlined from
+/// resources embedded in this assembly at build time, so a report opens offline, from a CI artifact
+/// or an e-mail, years later. Tables are rendered here rather than by the script so they can be read
+/// (and tested) without running it.
+/// </remarks>
+internal static partial class HtmlReportWriter
+{
+    private const string ResourcePrefix = "Stampede.Reports.Html.";
+
+    private static readonly ConcurrentDictionary<string, string> s_resources = new(StringComparer.Ordinal);
+
+    /// <summary>The page of <paramref name="document"/>.</summary>
+    public static string Render(RunDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["title"] = Encode(Title(document)),
+            ["uplot-css"] = Resource("uPlot.min.css"),
+            ["report-css"] = Resource("report.css"),
+            ["header"] = Header(document),
+            ["settings"] = Settings(document),
+            ["stats"] = Stats(document),
+            ["failures"] = Failures(document),
+            ["generator"] = Generator(document.Generator),
+            ["data"] = HtmlReportPayload.ToJson(document),
+            ["uplot-js"] = ScriptSafe(Resource("uPlot.iife.min.js")),
+            ["report-js"] = ScriptSafe(Resource("report.js")),
+        };
+
+        // One pass over the template: text put in is never scanned for placeholders again.
+        return Placeholder().Replace(Resource("report.html"), m => values.TryGetValue(m.Groups[1].Value, out string? value)
+            ? value
+            : throw new InvalidOperationException($"The report template has an unknown placeholder {m.Value}."));
+    }
+
+    /// <summary>Writes the page of <paramref name="document"/> to <paramref name="path"/>, creating its directory.</summary>
+    public static async Task WriteAsync(RunDocument document, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string html = Render(document);
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await File.WriteAllTextAsync(path, html, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The text of the embedded resource <c>Stampede.Reports.Html.<paramref name="name"/></c>.</summary>
+    /// <exception cref="InvalidOperationException">The assembly was built without it (the npm step of the build did not run).</exception>
+    public static string Resource(string name) => s_resources.GetOrAdd(name, static n =>
+    {
+        using Stream stream = typeof(HtmlReportWriter).Assembly.GetManifestResourceStream(ResourcePrefix + n)
+            ?? throw new InvalidOperationException($"The HTML report's resource '{n}' is not embedded in {typeof(HtmlReportWriter).Assembly.GetName().Name}; rebuild it with npm available (see src/Stampede/Stampede.csproj).");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>The version of the embedded uPlot, from its banner.</summary>
+    public static string UPlotVersion => UPlotBanner().Match(Resource("uPlot.iife.min.js")) is { Success: true } m ? m.Groups[1].Value : "unknown";
+
+    private static string Title(RunDocument document) =>
+        string.Create(CultureInfo.InvariantCulture, $"Stampede report: {document.Run.Settings.Host ?? string.Join(", ", document.Run.UserClasses.Select(c => c.Name))}, {document.Run.StartedAt:yyyy-MM-dd HH:mm:ss zzz}");
+
+    /// <summary>HTML-encodes text for an element or a quoted attribute.</summary>
+    private static string Encode(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+
+    /// <summary>Script text that cannot end its <c>&lt;script&gt;</c> element early.</summary>
+    private static string ScriptSafe(string script) =>
+        script.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"\{\{([a-z-]+)\}\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"uPlot \(v([0-9.]+)\)", RegexOptions.CultureInvariant)]
+    private static partial Regex UPlotBanner();
+}

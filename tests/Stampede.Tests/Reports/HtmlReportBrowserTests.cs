@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using Stampede.Reports;
+
+namespace Stampede.Tests.Reports;
+
+/// <summary>
+/// Opens the HTML report in a real headless Chromium (Debian's /usr/bin/chromium, installed by test.sh)
+/// from a file:// URL and checks that it draws every chart and requests nothing.
+/// </summary>
+public sealed class HtmlReportBrowserTests(HtmlReportBrowserTests.BrowserFixture browser) : IClassFixture<HtmlReportBrowserTests.BrowserFixture>, IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "stampede-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Where the screenshot of the fixed run's report is left for a person to look at.</summary>
+    public static string ScreenshotPath { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots", "html-report.png");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Report_OpenedFromFile_DrawsEveryChartWithoutAnyRequestOrError()
+    {
+        string path = Path.Combine(_directory, "report.html");
+        await HtmlReportWriter.WriteAsync(await HtmlReportFiles.ReadRunAsync(), path);
+        await using PageProbe probe = await browser.OpenAsync();
+
+        await probe.Page.GotoAsync(new Uri(path).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await probe.Page.WaitForSelectorAsync("body[data-charts-ready]", new() { State = WaitForSelectorState.Attached });
+
+        (await probe.Page.GetAttributeAsync("body", "data-charts-ready")).ShouldBe("5");
+        foreach (string chart in (string[])["chart-throughput", "chart-users", "chart-latency", "chart-distribution", "chart-cpu"])
+        {
+            (await probe.Page.Locator($"#{chart} .uplot canvas").CountAsync()).ShouldBe(1, $"#{chart} has no uPlot canvas");
+            (await probe.Page.Locator($"#{chart} canvas").EvaluateAsync<int>("c => c.width")).ShouldBeGreaterThan(200);
+        }
+
+        // The latency rows toggle: the three named rows are shown, Aggregated is not, until it is picked.
+        ILocator toggles = probe.Page.Locator("#latency-rows input[type=checkbox]");
+        (await toggles.CountAsync()).ShouldBe(4);
+        ILocator aggregated = probe.Page.Locator("#latency-rows input[data-row='Aggregated']");
+        (await aggregated.IsCheckedAsync()).ShouldBeFalse();
+        await aggregated.CheckAsync();
+        (await probe.Page.Locator("#chart-latency .u-legend .u-series:not(.u-off)").CountAsync()).ShouldBe(1 + (4 * 3));
+        await aggregated.UncheckAsync();
+
+        await probe.Page.Locator("#verdict").ScrollIntoViewIfNeededAsync();
+        Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath)!);
+        await probe.Page.ScreenshotAsync(new() { Path = ScreenshotPath, FullPage = true });
+
+        probe.Requests.ShouldAllBe(url => url.StartsWith("file://", StringComparison.Ordinal), "the report requested something other than itself");
+        probe.Requests.ShouldBe([new Uri(path).AbsoluteUri]);
+        probe.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Probe_PageThatFetches_IsCaught()
+    {
+        // The detector itself: a page with a remote image must be seen requesting it (the request is
+        // aborted by the route, so nothing leaves the machine), or the test above proves nothing.
+        string path = Path.Combine(_directory, "leaky.html");
+        Directory.CreateDirectory(_directory);
+        await File.WriteAllTextAsync(path, "<!DOCTYPE html><title>leaky</title><img src=\"http://127.0.0.1:9/probe.png\">");
+        await using PageProbe probe = await browser.OpenAsync();
+
+        await probe.Page.GotoAsync(new Uri(path).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+
+        probe.Requests.ShouldContain("http://127.0.0.1:9/probe.png");
+    }
+
+    /// <summary>One Chromium for the class: starting it is most of a browser test's time.</summary>
+    public sealed class BrowserFixture : IAsyncLifetime
+    {
+        public const string ChromiumPath = "/usr/bin/chromium";
+
+        private IPlaywright? _playwright;
+        private IBrowser? _browser;
+
+        public async Task InitializeAsync()
+        {
+            File.Exists(ChromiumPath).ShouldBeTrue($"{ChromiumPath} is missing: run ./test.sh, which installs Debian's chromium package, or apt-get install chromium.");
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Timeout = 30_000,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_browser is not null)
+            {
+                await _browser.DisposeAsync();
+            }
+
+            _playwright?.Dispose();
+        }
+
+        /// <summary>A fresh page whose every request is recorded and every non-file request aborted.</summary>
+        public async Task<PageProbe> OpenAsync()
+        {
+            IBrowserContext context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+            context.SetDefaultTimeout(10_000);
+            var probe = new PageProbe(context, await context.NewPageAsync());
+            await context.RouteAsync("**/*", route => route.Request.Url.StartsWith("file://", StringComparison.Ordinal)
+                ? route.ContinueAsync()
+                : route.AbortAsync());
+            return probe;
+        }
+    }
+
+    /// <summary>A page, the URLs it requested, and its console errors, warnings and uncaught exceptions.</summary>
+    public sealed class PageProbe : IAsyncDisposable
+    {
+        private readonly IBrowserContext _context;
+        private readonly ConcurrentQueue<string> _requests = new();
+        private readonly ConcurrentQueue<string> _problems = new();
+
+        public PageProbe(IBrowserContext context, IPage page)
+        {
+            _context = context;
+            Page = page;
+            page.Request += (_, request) => _requests.Enqueue(request.Url);
+            page.Console += (_, message) =>
+            {
+                if (message.Type is "error" or "warning")
+                {
+                    _problems.Enqueue($"console {message.Type}: {message.Text}");
+                }
+            };
+            page.PageError += (_, error) => _problems.Enqueue($"uncaught: {error}");
+        }
+
+        public IPage Page { get; }
+
+        public IReadOnlyList<string> Requests => [.. _requests];
+
+        public IReadOnlyList<string> Problems => [.. _problems];
+
+        public async ValueTask DisposeAsync() => await _context.CloseAsync();
+    }
+}

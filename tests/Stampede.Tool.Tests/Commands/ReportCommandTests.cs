@@ -1,0 +1,112 @@
+using Stampede.Reports;
+using Stampede.Tool.Commands;
+
+namespace Stampede.Tool.Tests.Commands;
+
+public sealed class ReportCommandTests : IDisposable
+{
+    /// <summary>The HTML report tests' fixed run document (a 20-second, 3-row run), linked into this project's output.</summary>
+    private static readonly string s_fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "run.json");
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "stampede-tool-tests", Guid.NewGuid().ToString("N"));
+    private readonly StringWriter _output = new();
+    private readonly StringWriter _errors = new();
+
+    public ReportCommandTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose()
+    {
+        Directory.Delete(_directory, recursive: true);
+        _output.Dispose();
+        _errors.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_SavedDocument_WritesItsReport()
+    {
+        string target = Path.Combine(_directory, "out", "report.html");
+
+        int exit = await ReportCommand.RunAsync(s_fixture, target, _output, _errors, CancellationToken.None);
+
+        exit.ShouldBe(0);
+        _errors.ToString().ShouldBeEmpty();
+        _output.ToString().ShouldContain($"Wrote {target}");
+        string html = await File.ReadAllTextAsync(target);
+        html.ShouldBe(HtmlReportWriter.Render(await RunDocumentReader.ReadAsync(s_fixture)));
+        html.ShouldContain("496 requests, 18 failed (3.63%)");
+    }
+
+    [Fact]
+    public async Task RunAsync_NoOutput_WritesBesideTheDocument()
+    {
+        string document = Path.Combine(_directory, "run.json");
+        File.Copy(s_fixture, document);
+
+        int exit = await ReportCommand.RunAsync(document, null, _output, _errors, CancellationToken.None);
+
+        exit.ShouldBe(0);
+        File.Exists(Path.Combine(_directory, "run.html")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingDocument_ExitsTwoNamingTheFile()
+    {
+        string missing = Path.Combine(_directory, "nope.json");
+
+        int exit = await ReportCommand.RunAsync(missing, Path.Combine(_directory, "r.html"), _output, _errors, CancellationToken.None);
+
+        exit.ShouldBe(2);
+        _errors.ToString().ShouldContain($"'{missing}' does not exist");
+        File.Exists(Path.Combine(_directory, "r.html")).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("not json at all", "is not valid JSON")]
+    [InlineData("{\"schemaVersion\": 99}", "schemaVersion 99")]
+    [InlineData("{\"schemaVersion\": 1}", "is not a valid Stampede run document")]
+    public async Task RunAsync_InvalidDocument_ExitsTwoWithTheReason(string content, string reason)
+    {
+        string document = Path.Combine(_directory, "bad.json");
+        await File.WriteAllTextAsync(document, content);
+
+        int exit = await ReportCommand.RunAsync(document, Path.Combine(_directory, "r.html"), _output, _errors, CancellationToken.None);
+
+        exit.ShouldBe(2);
+        _errors.ToString().ShouldStartWith("error: ");
+        _errors.ToString().ShouldContain(reason);
+        File.Exists(Path.Combine(_directory, "r.html")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task RunAsync_OutputIsTheDocument_ExitsTwoAndKeepsTheDocument()
+    {
+        string document = Path.Combine(_directory, "run.json");
+        File.Copy(s_fixture, document);
+
+        int exit = await ReportCommand.RunAsync(document, document, _output, _errors, CancellationToken.None);
+
+        exit.ShouldBe(2);
+        (await File.ReadAllTextAsync(document)).ShouldBe(await File.ReadAllTextAsync(s_fixture));
+    }
+
+    [Fact]
+    public async Task StampedeTool_ReportCommand_ParsesDocumentAndOutput()
+    {
+        string target = Path.Combine(_directory, "cli.html");
+
+        int exit = await StampedeTool.RunAsync(["report", s_fixture, "-o", target]);
+
+        exit.ShouldBe(0);
+        File.Exists(target).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("/nonexistent/run.json")]
+    public async Task StampedeTool_ReportBadUsage_ExitsTwo(string? document)
+    {
+        string[] args = document is null ? ["report"] : ["report", document];
+
+        (await StampedeTool.RunAsync(args)).ShouldBe(2);
+    }
+}
