@@ -88,7 +88,43 @@ public sealed partial class LoadTest
         }
 
         /// <summary>Runs the schedule from <paramref name="start"/> until it ends, the run time elapses or the run is stopped.</summary>
-        public async Task<StopReason> DispatchAsync(MetricsAggregator aggregator, long start, CancellationToken stopToken)
+        /// <remarks>
+        /// On the system clock the dispatcher runs on a thread of its own and sleeps in the kernel until the
+        /// next arrival (a timer callback would add the timer queue's millisecond tick and a thread-pool hop,
+        /// about 2 ms, to every arrival); on any other clock (a test's fake one) it awaits the clock's timers.
+        /// </remarks>
+        public Task<StopReason> DispatchAsync(MetricsAggregator aggregator, long start, CancellationToken stopToken)
+        {
+            if (_time != TimeProvider.System)
+            {
+                return DispatchCoreAsync(aggregator, start, stopToken);
+            }
+
+            var done = new TaskCompletionSource<StopReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    // Every wait completes synchronously on this thread, so the loop never leaves it.
+                    done.TrySetResult(DispatchCoreAsync(aggregator, start, stopToken).GetAwaiter().GetResult());
+                }
+#pragma warning disable CA1031 // Whatever ends the dispatcher is handed to the awaiting run.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    done.TrySetException(ex);
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "Stampede arrivals",
+                Priority = ThreadPriority.AboveNormal,
+            };
+            thread.Start();
+            return done.Task;
+        }
+
+        private async Task<StopReason> DispatchCoreAsync(MetricsAggregator aggregator, long start, CancellationToken stopToken)
         {
             long frequency = _time.TimestampFrequency;
             while (true)
@@ -150,7 +186,37 @@ public sealed partial class LoadTest
             Counters.Users = 0;
         }
 
-        private async Task<bool> WaitUntilAsync(long start, double seconds, CancellationToken stopToken)
+        private ValueTask<bool> WaitUntilAsync(long start, double seconds, CancellationToken stopToken) =>
+            _time == TimeProvider.System ? ValueTask.FromResult(WaitUntil(start, seconds, stopToken)) : WaitOnClockAsync(start, seconds, stopToken);
+
+        /// <summary>Blocks this (dedicated) thread until <paramref name="seconds"/> after the start; <see langword="false"/> when stopped first.</summary>
+        private bool WaitUntil(long start, double seconds, CancellationToken stopToken)
+        {
+            while (true)
+            {
+                double waitMs = (seconds - _time.GetElapsedTime(start).TotalSeconds) * 1000;
+                if (waitMs <= 0)
+                {
+                    return !stopToken.IsCancellationRequested;
+                }
+
+                if (waitMs >= 0.5)
+                {
+                    // The kernel wakes a sleeping thread within about 0.1 ms of the whole milliseconds asked.
+                    if (stopToken.WaitHandle.WaitOne(Math.Max(1, (int)Math.Min(waitMs, int.MaxValue / 2))))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    // Under half a millisecond to go: yield rather than oversleep.
+                    Thread.Yield();
+                }
+            }
+        }
+
+        private async ValueTask<bool> WaitOnClockAsync(long start, double seconds, CancellationToken stopToken)
         {
             while (true)
             {

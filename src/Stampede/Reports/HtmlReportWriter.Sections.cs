@@ -93,7 +93,9 @@ internal static partial class HtmlReportWriter
         var html = new StringBuilder();
         html.Append("<table class=\"settings\"><tbody>\n");
         Setting(html, "Host", s.Host ?? "each user class's own host");
-        Setting(html, "Load", s.Shape is { } shape ? $"load shape {shape}" : string.Create(s_invariant, $"{Count(s.Users)} users, spawned at {s.SpawnRate:0.###} users/s"));
+        Setting(html, "Load", s.Rate is not null || s.RateStages is not null
+            ? string.Create(s_invariant, $"open model: {(s.RateStages is { } stages ? "rate stages " + string.Join(", ", stages) : $"{s.Rate:0.###} iterations/s")}, {s.Arrivals ?? "constant"} arrivals, up to {(s.MaxUsers is { } max ? Count(max) : "1,000")} users, backlog {s.Backlog ?? 0}")
+            : s.Shape is { } shape ? $"load shape {shape}" : string.Create(s_invariant, $"{Count(s.Users)} users, spawned at {s.SpawnRate:0.###} users/s"));
         Setting(html, "Run time", s.RunTimeSeconds is { } limit ? string.Create(s_invariant, $"{limit:0.###} s limit; ran {run.DurationSeconds:0.###} s") : string.Create(s_invariant, $"no limit; ran {run.DurationSeconds:0.###} s"));
         Setting(html, "Stopped because", StopReasonText(run.StopReason));
         Setting(html, "Started", run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff zzz", s_invariant));
@@ -189,7 +191,70 @@ internal static partial class HtmlReportWriter
             html.Append("<p class=\"note\"><span class=\"few\">Shaded</span> percentiles come from fewer requests than MLPerf LoadGen requires for them (64 for p90, 662 for p99, ten times more per further nine): treat them as indicative.</p>\n");
         }
 
+        ServiceTimes(html, document, rows.ToList());
+        Schedule(html, document);
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Service time beside the response time, when the run kept it and it differs anywhere (an open-model
+    /// run, or paced users that ran late): the gap between the two tables is the wait a closed-loop tool hides.
+    /// </summary>
+    private static void ServiceTimes(StringBuilder html, RunDocument document, List<(RunDocumentRow Row, bool Total)> rows)
+    {
+        bool differs = rows.Any(r => r.Row.ServiceTime is { } s && s.PercentilesMs.TryGetValue("99", out double p99) && r.Row.PercentilesMs.TryGetValue("99", out double all) && p99 != all);
+        if (document.Arrivals is null && !differs)
+        {
+            return;
+        }
+
+        string[] keys = ["50", "90", "95", "99", "99.9", "100"];
+        html.Append("<h3>Service time percentiles (ms, from the actual send)</h3>\n<div class=\"scroll\"><table class=\"data\" id=\"service-table\"><thead><tr><th>Type</th><th>Name</th>");
+        foreach (string key in keys)
+        {
+            html.Append(s_invariant, $"<th class=\"num\">{Encode(key)}%</th>");
+        }
+
+        html.Append("<th class=\"num\">Average (ms)</th></tr></thead><tbody>\n");
+        foreach ((RunDocumentRow row, bool isTotal) in rows)
+        {
+            html.Append(isTotal ? "<tr class=\"total\">" : "<tr>");
+            html.Append(s_invariant, $"<td>{Encode(row.Method)}</td><td>{Encode(row.Name)}</td>");
+            foreach (string key in keys)
+            {
+                Num(html, row.Requests == 0 || row.ServiceTime is null || !row.ServiceTime.PercentilesMs.TryGetValue(key, out double ms) ? "–" : Ms(ms));
+            }
+
+            Num(html, row.ServiceTime is null ? "–" : Ms(row.ServiceTime.AverageMs));
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody></table></div>\n");
+        html.Append("<p class=\"note\">Response times above count from each request's intended start; service times count from the moment it was actually sent. The difference is time spent waiting to be sent: what coordinated omission would hide.</p>\n");
+    }
+
+    /// <summary>How an open-model run kept to its schedule: arrivals due, started, dropped, scheduling lag.</summary>
+    private static void Schedule(StringBuilder html, RunDocument document)
+    {
+        if (document.Arrivals is not { } a)
+        {
+            return;
+        }
+
+        IReadOnlyDictionary<string, double> lag = document.Aggregated.SchedulingLag?.PercentilesMs ?? new Dictionary<string, double>();
+        double share = a.DueIterations == 0 ? 0 : (double)a.StartedIterations / a.DueIterations;
+        html.Append("<h3>Schedule (open model)</h3>\n<table class=\"settings\" id=\"schedule-table\"><tbody>\n");
+        Setting(html, "Target rate", string.Create(s_invariant, $"{a.MeanTargetRate:0.##} iterations/s on average ({a.ExpectedIterations:#,0.#} expected)"));
+        Setting(html, "Iterations due", Count(a.DueIterations));
+        Setting(html, "Started", string.Create(s_invariant, $"{Count(a.StartedIterations)} ({share:0.##%} of those due; {a.AchievedRate:0.##}/s)"));
+        Setting(html, "Dropped", string.Create(s_invariant, $"{Count(a.DroppedIterations)} (no free user among {Count(a.MaxUsers)}; never sent, not in the latencies)"));
+        Setting(html, "Scheduling lag", lag.Count == 0 ? "–" : string.Create(s_invariant, $"p50 {Ms(lag.GetValueOrDefault("50"))} ms, p99 {Ms(lag.GetValueOrDefault("99"))} ms, max {Ms(lag.GetValueOrDefault("100"))} ms (actual send − intended start)"));
+        if (document.Generator.BoundSinceSecond is { } since)
+        {
+            Setting(html, "Generator bound", string.Create(s_invariant, $"{document.Generator.BoundSeconds} s from second {since + 1} ({string.Join(", ", document.Generator.BoundReasons ?? [])})"));
+        }
+
+        html.Append("</tbody></table>\n");
     }
 
     /// <summary>
