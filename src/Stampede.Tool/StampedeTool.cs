@@ -3,7 +3,7 @@ using Stampede.Tool.Commands;
 
 namespace Stampede.Tool;
 
-/// <summary>The <c>stampede</c> command: the demo, the demo server alone, reports re-rendered from run documents.</summary>
+/// <summary>The <c>stampede</c> command: the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
 internal static class StampedeTool
 {
     public static async Task<int> RunAsync(string[] args)
@@ -13,6 +13,7 @@ internal static class StampedeTool
             DemoCommand.Create(),
             ServeDemoCommand.Create(),
             ReportCommand.Create(),
+            CompareCommand.Create(),
         };
 
         ParseResult result = root.Parse(args);

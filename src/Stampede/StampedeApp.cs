@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Stampede.Cli;
+using Stampede.Gates;
 using Stampede.Load;
 using Stampede.Reports;
 using Stampede.Terminal;
@@ -18,13 +19,18 @@ namespace Stampede;
 /// </summary>
 /// <remarks>
 /// Exit codes: 0 when the run went well; <c>--exit-code-on-error</c> (1 unless set) when a request
-/// failed or user code threw; 2 for bad usage (an unknown flag, a bad value, an unusable scenario).
+/// failed or user code threw; 2 for bad usage (an unknown flag, a bad value, an unusable scenario);
+/// 3 when a threshold (<c>--slo</c>) failed, an SLO objective was missed or a row regressed against
+/// its baseline.
 /// Ctrl-C or SIGTERM stops the users and still writes every output and the summary.
 /// </remarks>
 public static class StampedeApp
 {
     /// <summary>Exit code for bad usage: unknown flag, invalid value, unusable scenario.</summary>
     public const int UsageErrorExitCode = 2;
+
+    /// <summary>Exit code when a threshold failed, an SLO objective was missed or the run regressed against its baseline.</summary>
+    public const int CheckFailedExitCode = GateResults.FailedExitCode;
 
     private const int RedirectedWidth = 180;
 
@@ -104,12 +110,19 @@ public static class StampedeApp
             MaxUsers = settings.MaxUsers,
             MaxBacklog = settings.Backlog,
             MinDuration = settings.MinDuration,
+            Thresholds = settings.Slos,
         };
 
         string? outputProblem = PrepareOutputs(settings);
         if (outputProblem is not null)
         {
             return await UsageErrorAsync(errors, [outputProblem]).ConfigureAwait(false);
+        }
+
+        (GateInputs? gates, string? gateProblem) = await GateInputs.LoadAsync(settings, cancellationToken).ConfigureAwait(false);
+        if (gates is null)
+        {
+            return await UsageErrorAsync(errors, [gateProblem!]).ConfigureAwait(false);
         }
 
         LoadTest test;
@@ -122,15 +135,23 @@ public static class StampedeApp
             return await UsageErrorAsync(errors, [ex.Message]).ConfigureAwait(false);
         }
 
+        if (!settings.Headless)
+        {
+            // The scenario and flags are valid; the dashboard creates a fresh test for each run it starts.
+            test.Dispose();
+            return await Web.DashboardApp.RunAsync(settings, options, users, console, errors, time, cancellationToken).ConfigureAwait(false);
+        }
+
         using (test)
         {
-            return await RunAndReportAsync(test, settings, shape, console, errors, time, cancellationToken).ConfigureAwait(false);
+            return await RunAndReportAsync(test, settings, gates, shape, console, errors, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static async Task<int> RunAndReportAsync(
         LoadTest test,
         CliSettings settings,
+        GateInputs gates,
         LoadShape? shape,
         IAnsiConsole console,
         TextWriter errors,
@@ -147,10 +168,6 @@ public static class StampedeApp
         if (info)
         {
             console.MarkupLine(Markup.Escape(Describe(settings, shape, test)));
-            if (!settings.Headless)
-            {
-                console.MarkupLine("[grey]The web dashboard is not part of this version: running headless.[/]");
-            }
         }
 
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -158,19 +175,21 @@ public static class StampedeApp
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, interrupt));
 
         using var viewStop = new CancellationTokenSource();
-        var view = new LiveView(console, test, time, showTables: !settings.OnlySummary && settings.LogLevel <= LogLevel.Warning);
+        var view = new LiveView(console, test, time, showTables: !settings.OnlySummary && settings.LogLevel <= LogLevel.Warning, thresholds: settings.Slos);
         Task viewTask = view.RunAsync(viewStop.Token);
 
         RunResult result = await test.RunAsync(interrupt.Token).ConfigureAwait(false);
         await viewStop.CancelAsync().ConfigureAwait(false);
         await viewTask.ConfigureAwait(false);
 
-        int exitCode = result.HasErrors ? settings.ExitCodeOnError : 0;
+        GateResults checks = GateResults.Evaluate(gates, result);
+        int exitCode = checks.ExitCode(result, settings.ExitCodeOnError);
         var report = new RunReport
         {
             Result = result,
             ExitCode = exitCode,
             ToolVersion = Version,
+            Gates = checks,
             Settings = new RunSettingsSummary
             {
                 Host = settings.Host,
@@ -196,7 +215,7 @@ public static class StampedeApp
             },
         };
 
-        foreach (IRenderable part in StatsTables.Summary(result))
+        foreach (IRenderable part in StatsTables.Summary(result).Concat(GateTables.Summary(checks)))
         {
             console.Write(part);
         }
@@ -220,7 +239,7 @@ public static class StampedeApp
 
         if (settings.LogLevel <= LogLevel.Error)
         {
-            console.MarkupLine(Markup.Escape(Ending(result, exitCode, settings)));
+            console.MarkupLine(Markup.Escape(Ending(result, exitCode, settings, checks)));
         }
 
         return exitCode;
@@ -237,7 +256,7 @@ public static class StampedeApp
         }
     }
 
-    private static async Task<int> UsageErrorAsync(TextWriter errors, IReadOnlyList<string> messages)
+    internal static async Task<int> UsageErrorAsync(TextWriter errors, IReadOnlyList<string> messages)
     {
         foreach (string message in messages)
         {
@@ -250,7 +269,7 @@ public static class StampedeApp
 
     private static string? PrepareOutputs(CliSettings settings)
     {
-        foreach ((string flag, string? path) in new[] { ("--csv", settings.CsvPrefix), ("--json", settings.JsonPath), ("--html", settings.HtmlPath) })
+        foreach ((string flag, string? path) in new[] { ("--csv", settings.CsvPrefix), ("--json", settings.JsonPath), ("--html", settings.HtmlPath), ("--save-baseline", settings.SaveBaselinePath), ("--junit", settings.JUnitPath) })
         {
             if (path is null)
             {
@@ -279,7 +298,7 @@ public static class StampedeApp
         return null;
     }
 
-    private static IEnumerable<(string What, IExporter Exporter)> Exporters(CliSettings settings)
+    internal static IEnumerable<(string What, IExporter Exporter)> Exporters(CliSettings settings)
     {
         if (settings.CsvPrefix is { } prefix)
         {
@@ -294,6 +313,16 @@ public static class StampedeApp
         if (settings.HtmlPath is { } html)
         {
             yield return (html, new HtmlExporter(html));
+        }
+
+        if (settings.SaveBaselinePath is { } baseline)
+        {
+            yield return ($"the baseline {baseline}", new BaselineExporter(baseline));
+        }
+
+        if (settings.JUnitPath is { } junit)
+        {
+            yield return (junit, new JUnitExporter(junit));
         }
     }
 
@@ -320,17 +349,22 @@ public static class StampedeApp
         return string.Create(CultureInfo.InvariantCulture, $"{rate}, {arrivals}, up to {settings.MaxUsers ?? Math.Max(settings.PreAllocatedUsers ?? 0, 1000)} users");
     }
 
-    private static string Ending(RunResult result, int exitCode, CliSettings settings)
+    private static string Ending(RunResult result, int exitCode, CliSettings settings, GateResults checks)
     {
         string why = result.StopReason switch
         {
             StopReason.RunTimeElapsed => "the run time elapsed",
             StopReason.ShapeFinished => settings.IsOpenModel ? "the rate stages ended" : "the load shape finished",
             StopReason.Interrupted => "it was interrupted",
+            StopReason.ThresholdAborted => $"the abort threshold {string.Join(", ", result.AbortedBy.Select(a => a.Threshold.Expression))} failed",
             _ => "every user stopped itself",
         };
-        string verdict = exitCode == 0 ? "no request failed"
-            : string.Create(CultureInfo.InvariantCulture, $"{result.Stats.Total.Failures} requests failed and {result.Stats.Errors.Sum(e => e.Count)} errors were raised (--exit-code-on-error {settings.ExitCodeOnError})");
-        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}; {result.Validity.Verdict}. Exit code {exitCode}.");
+        long thrown = result.Stats.Errors.Sum(e => e.Count);
+        string tolerance = checks.Failed ? string.Empty
+            : thrown == 0 && checks.BoundsErrorRate ? " (within the error-rate check)"
+            : string.Create(CultureInfo.InvariantCulture, $" (--exit-code-on-error {settings.ExitCodeOnError})");
+        string verdict = result.Stats.Total.Failures == 0 && thrown == 0 ? "no request failed"
+            : string.Create(CultureInfo.InvariantCulture, $"{result.Stats.Total.Failures} requests failed and {thrown} errors were raised{tolerance}");
+        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}{checks.Describe()}; {result.Validity.Verdict}. Exit code {exitCode}.");
     }
 }

@@ -1,7 +1,7 @@
 namespace Stampede.Analysis;
 
 /// <summary>The verdict of a threshold or an SLO objective.</summary>
-internal enum CheckOutcome
+public enum CheckOutcome
 {
     /// <summary>Measured and within the limit.</summary>
     Passed,

@@ -1,11 +1,11 @@
 namespace Stampede.Analysis;
 
-/// <summary>A threshold measured against a snapshot.</summary>
+/// <summary>A threshold measured against a snapshot: live during a run, and at its end (<see cref="Load.RunResult.Thresholds"/>).</summary>
 /// <param name="Threshold">The threshold.</param>
 /// <param name="Outcome">Passed, failed, or no data (not a pass).</param>
 /// <param name="Measured">The value in the metric's unit (ms, 0-to-1 ratio, requests/s, count); null without data.</param>
 /// <param name="Note">Why there is no data, when there is none.</param>
-internal sealed record ThresholdResult(Threshold Threshold, CheckOutcome Outcome, double? Measured, string? Note = null)
+public sealed record ThresholdResult(Threshold Threshold, CheckOutcome Outcome, double? Measured, string? Note = null)
 {
     /// <summary>Whether the threshold passed.</summary>
     public bool Passed => Outcome == CheckOutcome.Passed;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Stampede.Analysis;
 using Stampede.Http;
 using Stampede.Metrics;
@@ -19,8 +20,11 @@ public sealed partial class LoadTest : IDisposable
     private readonly IReadOnlyList<UserClassInfo> _classes;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
+    private readonly bool _hasAbortThresholds;
     private volatile StatsSnapshot? _latest;
+    private volatile IReadOnlyList<ThresholdResult>? _abortedBy;
     private int _users;
+    private volatile StrongBox<LoadTarget>? _usersOverride;
 
     /// <summary>Prepares a run; throws <see cref="ArgumentException"/> for invalid options and <see cref="ScenarioException"/> for unusable user classes.</summary>
     /// <param name="options">The run's settings; validated here.</param>
@@ -34,6 +38,7 @@ public sealed partial class LoadTest : IDisposable
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _hasAbortThresholds = options.Thresholds.Any(t => t.Abort);
 
         Type[] types = [.. userTypes.Distinct()];
         if (types.Length == 0)
@@ -92,6 +97,31 @@ public sealed partial class LoadTest : IDisposable
     /// <summary>Asks the run to stop: users stop as at the end of the run time, and outputs are complete.</summary>
     public void Stop() => _stop.Cancel();
 
+    /// <summary>
+    /// Closed model: changes the run's target to <paramref name="users"/> users, reached at <paramref name="spawnRate"/>
+    /// users/s, from the next whole second of the run on (the live dashboard's "change users"). The target then
+    /// replaces the shape's (or <see cref="LoadTestOptions.Users"/>) until the run ends; the run time still applies.
+    /// </summary>
+    /// <param name="users">Target users, 0 or more.</param>
+    /// <param name="spawnRate">Users started or stopped per second on the way, above 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A negative user count or a spawn rate that is not above 0.</exception>
+    /// <exception cref="InvalidOperationException">The run uses the open model (a rate), which has no user target.</exception>
+    public void SetUsers(int users, double spawnRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(users);
+        if (!(spawnRate > 0) || double.IsInfinity(spawnRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(spawnRate), spawnRate, "The spawn rate must be above 0 users/s.");
+        }
+
+        if (_options.IsOpenModel)
+        {
+            throw new InvalidOperationException("This run uses the open model (a rate of arrivals): it has no user count to change.");
+        }
+
+        _usersOverride = new StrongBox<LoadTarget>(new LoadTarget(users, spawnRate));
+    }
+
     /// <summary>Runs the test until its run time, its shape, <see cref="Stop"/> or <paramref name="cancellationToken"/> ends it.</summary>
     /// <returns>The final statistics; cancellation ends the run early but still returns them.</returns>
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
@@ -148,6 +178,12 @@ public sealed partial class LoadTest : IDisposable
         }
 
         long end = _time.GetTimestamp();
+        IReadOnlyList<ThresholdResult>? abortedBy = _abortedBy;
+        if (abortedBy is not null && reason == StopReason.Interrupted && !cancellationToken.IsCancellationRequested)
+        {
+            reason = StopReason.ThresholdAborted;
+        }
+
         if (pool is not null && reason is StopReason.RunTimeElapsed or StopReason.ShapeFinished)
         {
             // The schedule's window is the run: the time users take to stop is not part of it.
@@ -171,6 +207,8 @@ public sealed partial class LoadTest : IDisposable
             EndedAt = final.Timestamp,
             UserClasses = UserClasses,
             Validity = RunValidity.Judge(final, _options.MinDuration),
+            Thresholds = ThresholdEvaluator.Evaluate(_options.Thresholds, final),
+            AbortedBy = reason == StopReason.ThresholdAborted ? abortedBy! : [],
         };
     }
 
@@ -220,7 +258,7 @@ public sealed partial class LoadTest : IDisposable
                 LoadTarget? next;
                 try
                 {
-                    next = shape.Tick(new LoadShapeContext(TimeSpan.FromSeconds(elapsed), crowd.Running));
+                    next = _usersOverride?.Value ?? shape.Tick(new LoadShapeContext(TimeSpan.FromSeconds(elapsed), crowd.Running));
                 }
 #pragma warning disable CA1031 // A shape that throws ends the run like a finished shape; the error is reported, the results kept.
                 catch (Exception ex)
@@ -282,6 +320,22 @@ public sealed partial class LoadTest : IDisposable
         }
     }
 
+    /// <summary>Stops the run when an <c>abort</c> threshold fails on <paramref name="live"/> (k6's abortOnFail).</summary>
+    private void CheckAborts(StatsSnapshot live)
+    {
+        if (_abortedBy is not null || !_hasAbortThresholds)
+        {
+            return;
+        }
+
+        IReadOnlyList<ThresholdResult> failed = ThresholdEvaluator.FindAborts(_options.Thresholds, live);
+        if (failed.Count > 0)
+        {
+            _abortedBy = failed;
+            _stop.Cancel();
+        }
+    }
+
     private async Task PumpAsync(MetricsAggregator aggregator, GeneratorMonitor monitor, long start, CancellationToken cancellationToken)
     {
         long frequency = _time.TimestampFrequency;
@@ -312,6 +366,8 @@ public sealed partial class LoadTest : IDisposable
                 {
                     aggregator.RecordSubscriberError(ex);
                 }
+
+                CheckAborts(snapshot);
 
                 nextSecond += frequency;
                 if (nextSecond <= now)

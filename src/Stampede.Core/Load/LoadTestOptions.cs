@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stampede.Analysis;
 
 namespace Stampede.Load;
 
@@ -105,6 +106,18 @@ public sealed class LoadTestOptions
     /// <value><see langword="null"/>: no minimum.</value>
     public TimeSpan? MinDuration { get; set; }
 
+    /// <summary>
+    /// Pass/fail rules checked live and at the end of the run (<c>--slo</c>), in the threshold language of
+    /// <see cref="Threshold"/>: <c>Threshold.Parse("p95&lt;300ms")</c>, <c>Threshold.Parse("rps&gt;=48")</c>.
+    /// </summary>
+    /// <remarks>
+    /// Each is measured at the end into <see cref="RunResult.Thresholds"/>. One written with <c>abort</c>
+    /// stops the run, once its grace period has passed, at the first one-second snapshot where it fails
+    /// (<see cref="StopReason.ThresholdAborted"/>); the outputs are still complete.
+    /// </remarks>
+    /// <value>Empty: nothing is checked.</value>
+    public IReadOnlyList<Threshold> Thresholds { get; set; } = [];
+
     /// <summary>Whether this run uses the open model (a <see cref="Rate"/> or <see cref="RateStages"/>).</summary>
     public bool IsOpenModel => Rate is not null || RateStages.Count > 0;
 
@@ -181,6 +194,11 @@ public sealed class LoadTestOptions
         if (MinDuration is { } minDuration && minDuration < TimeSpan.Zero)
         {
             throw Invalid(nameof(MinDuration), minDuration, "a duration of 0 or more");
+        }
+
+        if (Thresholds is null || Thresholds.Any(t => t is null))
+        {
+            throw Invalid(nameof(Thresholds), "a list with a null entry", "a list of parsed thresholds (Threshold.Parse), possibly empty");
         }
 
         if (MaxBacklog < 0)

@@ -24,6 +24,15 @@ public sealed record RunResult
     /// <summary>Whether the run's numbers can be trusted (VALID), or why not (INVALID and its reasons).</summary>
     public required RunValidity Validity { get; init; }
 
+    /// <summary>Each of <see cref="LoadTestOptions.Thresholds"/> measured against <see cref="Stats"/>, in order; empty when none were given.</summary>
+    public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
+
+    /// <summary>The <c>abort</c> thresholds that stopped the run, as measured when they did; empty unless <see cref="StopReason"/> is <see cref="StopReason.ThresholdAborted"/>.</summary>
+    public IReadOnlyList<ThresholdResult> AbortedBy { get; init; } = [];
+
+    /// <summary>Whether every threshold passed (a threshold without data does not pass); true when there are none.</summary>
+    public bool ThresholdsPassed => Thresholds.All(t => t.Passed);
+
     /// <summary>Whether any request failed or any task threw.</summary>
     public bool HasErrors => Stats.Total.Failures > 0 || Stats.Errors.Count > 0;
 }
@@ -42,6 +51,9 @@ public enum StopReason
 
     /// <summary>Every user stopped itself.</summary>
     AllUsersStopped,
+
+    /// <summary>A threshold written with <c>abort</c> failed (<see cref="RunResult.AbortedBy"/>).</summary>
+    ThresholdAborted,
 }
 
 /// <summary>A user class as it ran.</summary>

@@ -1,9 +1,10 @@
+using Stampede.Analysis;
 using Stampede.Load;
 
 namespace Stampede.Cli;
 
 /// <summary>What the command line (and <c>STAMPEDE_*</c> environment variables) asked for.</summary>
-internal sealed record CliSettings
+internal sealed partial record CliSettings
 {
     public string? Host { get; init; }
 
@@ -62,6 +63,24 @@ internal sealed record CliSettings
     public TimeSpan? MinDuration { get; init; }
 
     public bool IsOpenModel => Rate is not null || RateStages is not null;
+
+    /// <summary>Thresholds from repeated <c>--slo EXPR</c>, parsed.</summary>
+    public IReadOnlyList<Threshold> Slos { get; init; } = [];
+
+    /// <summary><c>--slo-file FILE</c>: SLO objectives as JSON.</summary>
+    public string? SloFile { get; init; }
+
+    /// <summary><c>--save-baseline FILE</c>.</summary>
+    public string? SaveBaselinePath { get; init; }
+
+    /// <summary><c>--baseline FILE</c>: a baseline or a run document to compare the run with.</summary>
+    public string? BaselinePath { get; init; }
+
+    /// <summary><c>--tolerance 10%</c> as a ratio (0.1).</summary>
+    public double Tolerance { get; init; } = 0.10;
+
+    /// <summary><c>--junit FILE</c>.</summary>
+    public string? JUnitPath { get; init; }
 
     public IReadOnlyList<string> Arguments { get; init; } = [];
 }

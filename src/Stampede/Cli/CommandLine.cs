@@ -10,7 +10,7 @@ namespace Stampede.Cli;
 /// The scenario app's flags, with Locust's names and meanings, and the same settings from
 /// <c>STAMPEDE_*</c> environment variables (a flag on the command line wins).
 /// </summary>
-internal sealed class CommandLine
+internal sealed partial class CommandLine
 {
     public const string EnvironmentPrefix = "STAMPEDE_";
 
@@ -18,7 +18,7 @@ internal sealed class CommandLine
     private readonly Option<int> _users = new("--users", "-u") { Description = "Peak number of concurrent users.", DefaultValueFactory = _ => 1 };
     private readonly Option<double> _spawnRate = new("--spawn-rate", "-r") { Description = "Users started (and stopped) per second; fractions allowed.", DefaultValueFactory = _ => 1 };
     private readonly Option<TimeSpan?> _runTime = new("--run-time", "-t") { Description = "Stop after this long: 90s, 5m, 1h30m. Runs until Ctrl-C when absent." };
-    private readonly Option<bool> _headless = new("--headless") { Description = "Run without the web UI and start at once (the only mode in this version)." };
+    private readonly Option<bool> _headless = new("--headless") { Description = "Run without the web dashboard and start at once; without it the dashboard serves http://127.0.0.1:8089 (see --web-host, --web-port)." };
     private readonly Option<string?> _csv = new("--csv") { Description = "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv (Locust's formats)." };
     private readonly Option<bool> _csvFullHistory = new("--csv-full-history") { Description = "Write every row, not only the aggregate, to PREFIX_stats_history.csv." };
     private readonly Option<string?> _json = new("--json") { Description = "Write the whole run as one JSON document (see docs/json-schema.md)." };
@@ -67,6 +67,7 @@ internal sealed class CommandLine
         _backlog.CustomParser = r => ParseInt(r, "--backlog", min: 0, "a whole number of arrivals, 0 or more");
         _minDuration.CustomParser = r => ParsePositiveDuration(r, "--min-duration");
         _host.Validators.Add(ValidateHost);
+        ConfigureGateOptions();
 
         _root = new RootCommand(description)
         {
@@ -74,6 +75,15 @@ internal sealed class CommandLine
             _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
             _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration,
         };
+        foreach (Option option in GateOptions)
+        {
+            _root.Options.Add(option);
+        }
+
+        foreach (Option option in WebOptions)
+        {
+            _root.Options.Add(option);
+        }
     }
 
     public RootCommand Root => _root;
@@ -147,6 +157,8 @@ internal sealed class CommandLine
             Arguments = [.. args],
         };
 
+        settings = WithGates(settings, result);
+        settings = WithWeb(settings, result);
         List<string> conflicts = Conflicts(settings, result);
         return conflicts.Count > 0 ? new ParseOutcome(null, conflicts, result) : new ParseOutcome(settings, [], result);
     }
@@ -207,7 +219,15 @@ internal sealed class CommandLine
             }
 
             fromEnvironment[option.Name] = variable;
-            if (option.Arity.MaximumNumberOfValues > 1)
+            if (IsSeparatedList(option))
+            {
+                foreach (string part in value.Split(SloSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    merged.Add(option.Name);
+                    merged.Add(part);
+                }
+            }
+            else if (option.Arity.MaximumNumberOfValues > 1)
             {
                 merged.Add(option.Name);
                 merged.AddRange(value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Stampede.Reports;
 
 /// <summary>
@@ -42,6 +44,18 @@ internal sealed record RunDocument
 
     /// <summary>How an open-model run kept to its schedule; null in a closed-model run.</summary>
     public RunDocumentArrivals? Arrivals { get; init; }
+
+    /// <summary>The thresholds (<c>--slo</c>) as measured at the end; absent when none were given.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RunDocumentThreshold>? Thresholds { get; init; }
+
+    /// <summary>The SLO file's objectives as measured over the run; absent without <c>--slo-file</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RunDocumentSlo>? Slos { get; init; }
+
+    /// <summary>The comparison with a baseline (<c>--baseline</c>); absent without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentBaselineComparison? Baseline { get; init; }
 }
 
 /// <summary>Whether a run's numbers can be trusted.</summary>

@@ -49,6 +49,9 @@ internal static class RunDocumentMapper
                 MaxUsers = a.MaxUsers,
             }
             : null,
+            Thresholds = RunDocumentChecksMapper.Thresholds(report.Gates),
+            Slos = RunDocumentChecksMapper.Slos(report.Gates),
+            Baseline = RunDocumentChecksMapper.Baseline(report.Gates),
         };
     }
 

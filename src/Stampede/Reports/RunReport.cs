@@ -1,3 +1,4 @@
+using Stampede.Gates;
 using Stampede.Load;
 
 namespace Stampede.Reports;
@@ -11,11 +12,14 @@ public sealed record RunReport
     /// <summary>The settings the run used.</summary>
     public required RunSettingsSummary Settings { get; init; }
 
-    /// <summary>The exit code the run ends with (0 ok, 1 request errors with --exit-code-on-error, 2 bad usage).</summary>
+    /// <summary>The exit code the run ends with (0 ok, 1 request errors with --exit-code-on-error, 2 bad usage, 3 a failed threshold, SLO or baseline check).</summary>
     public required int ExitCode { get; init; }
 
     /// <summary>Stampede's version, e.g. <c>0.1.0</c>.</summary>
     public required string ToolVersion { get; init; }
+
+    /// <summary>The run's thresholds, SLO objectives and baseline comparison as judged at the end; empty when none were given.</summary>
+    internal GateResults Gates { get; init; } = GateResults.None;
 }
 
 /// <summary>The settings of a run, as given (flags, environment or code).</summary>

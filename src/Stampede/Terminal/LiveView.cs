@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using Spectre.Console;
+using Spectre.Console.Rendering;
+using Stampede.Analysis;
+using Stampede.Gates;
 using Stampede.Load;
 using Stampede.Metrics;
 using Stampede.Monitoring;
@@ -21,9 +24,11 @@ internal sealed class LiveView
     private readonly bool _showTables;
     private readonly ConcurrentQueue<GeneratorWarning> _pending = new();
     private readonly List<string> _warnings = [];
+    private readonly IReadOnlyList<Threshold> _thresholds;
 
-    public LiveView(IAnsiConsole console, LoadTest test, TimeProvider time, bool showTables)
+    public LiveView(IAnsiConsole console, LoadTest test, TimeProvider time, bool showTables, IReadOnlyList<Threshold>? thresholds = null)
     {
+        _thresholds = thresholds ?? [];
         _console = console;
         _test = test;
         _time = time;
@@ -44,7 +49,7 @@ internal sealed class LiveView
                         TakeWarnings(print: false);
                         if (_test.Latest is { } stats)
                         {
-                            context.UpdateTarget(StatsTables.Live(stats, _warnings));
+                            context.UpdateTarget(WithThresholds(StatsTables.Live(stats, _warnings), stats));
                         }
                     }, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
@@ -56,11 +61,16 @@ internal sealed class LiveView
             TakeWarnings(print: true);
             if (_showTables && _test.Latest is { } stats)
             {
-                _console.Write(StatsTables.Live(stats, []));
+                _console.Write(WithThresholds(StatsTables.Live(stats, []), stats));
             }
         }, cancellationToken).ConfigureAwait(false);
         TakeWarnings(print: true);
     }
+
+    /// <summary>The live table with each threshold's state so far under it (measured on the same snapshot).</summary>
+    private IRenderable WithThresholds(IRenderable table, StatsSnapshot stats) => _thresholds.Count == 0
+        ? table
+        : new Rows(table, GateTables.Live(ThresholdEvaluator.Evaluate(_thresholds, stats)));
 
     private async Task LoopAsync(Action render, CancellationToken cancellationToken)
     {

@@ -1,0 +1,24 @@
+using Stampede.Analysis;
+using Stampede.Reports;
+
+namespace Stampede.Gates;
+
+/// <summary>Writes the run's baseline (<c>--save-baseline FILE</c>) for later runs to be compared with.</summary>
+internal sealed class BaselineExporter(string path) : IExporter
+{
+    public Task ExportAsync(RunReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        EnsureDirectory(path);
+        return BaselineFile.SaveAsync(Baseline.FromSnapshot(report.Result.Stats), path, cancellationToken);
+    }
+
+    internal static void EnsureDirectory(string path)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using Stampede.Tests.Infrastructure;
+
+namespace Stampede.Tests.Web;
+
+/// <summary>
+/// The live dashboard in a real headless Chromium (Debian's /usr/bin/chromium, installed by test.sh), used as a
+/// person would: start a run against a loopback test server, watch the table and charts fill, change the user
+/// count, stop, download the CSV. Screenshots are left in the test output folder.
+/// </summary>
+public sealed class DashboardBrowserTests : IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private const string LocustStatsHeader =
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";
+
+    private readonly string _outputs = Path.Combine(Path.GetTempPath(), "stampede-tests", Guid.NewGuid().ToString("N"));
+    private LoopbackServer _target = null!;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    /// <summary>Where the screenshots are left for a person to look at.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        File.Exists(ChromiumPath).ShouldBeTrue($"{ChromiumPath} is missing: run ./test.sh, which installs Debian's chromium package, or apt-get install chromium.");
+        _target = await LoopbackServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Timeout = 30_000,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await _target.DisposeAsync();
+        if (Directory.Exists(_outputs))
+        {
+            Directory.Delete(_outputs, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Dashboard_StartWatchChangeUsersStopDownload_WorksInChromium()
+    {
+        string prefix = Path.Combine(_outputs, "web");
+        await using DashboardHost host = await DashboardHost.StartAsync(["--host", _target.Address, "-u", "3", "-r", "20", "--csv", prefix], typeof(DashUser));
+        string origin = host.Address.GetLeftPart(UriPartial.Authority);
+        IBrowserContext context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 }, AcceptDownloads = true });
+        await using var closeContext = context;
+        context.SetDefaultTimeout(15_000);
+        var requests = new ConcurrentQueue<string>();
+        var problems = new ConcurrentQueue<string>();
+        await context.RouteAsync("**/*", route =>
+        {
+            requests.Enqueue(route.Request.Url);
+            return route.Request.Url.StartsWith(origin + "/", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync();
+        });
+        IPage page = await context.NewPageAsync();
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                problems.Enqueue($"console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => problems.Enqueue($"uncaught: {e}");
+
+        // Open the dashboard: the form shows the command line's settings.
+        await page.GotoAsync(host.Address.AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync("body[data-connected=true]", new() { State = WaitForSelectorState.Attached });
+        (await page.InputValueAsync("#host-input")).ShouldBe(_target.Address);
+        (await page.InputValueAsync("#users-input")).ShouldBe("3");
+
+        // Start, and watch the table fill and the charts gain points.
+        await page.FillAsync("#users-input", "2");
+        await page.ClickAsync("#start-button");
+        await page.WaitForSelectorAsync("body[data-state=running]", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.points) >= 3", null, new() { Timeout = 15_000 });
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#stats-table tbody tr:not(.empty)').length >= 3");
+        string table = await page.InnerTextAsync("#stats-table");
+        table.ShouldContain("ok");
+        table.ShouldContain("Aggregated");
+        (await page.InnerTextAsync("#failures-table")).ShouldContain("500");
+        foreach (string chart in (string[])["chart-rps", "chart-latency", "chart-users"])
+        {
+            (await page.Locator($"#{chart} .uplot canvas").CountAsync()).ShouldBe(1, $"#{chart} has no uPlot canvas");
+        }
+
+        int pointsBefore = int.Parse((await page.GetAttributeAsync("body", "data-points"))!, System.Globalization.CultureInfo.InvariantCulture);
+        await page.WaitForFunctionAsync($"() => Number(document.body.dataset.points) > {pointsBefore}");
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-running.png"), FullPage = true });
+
+        // Change the user count while it runs.
+        await page.FillAsync("#change-users-input", "5");
+        await page.ClickAsync("#change-users-button");
+        await page.WaitForFunctionAsync("() => document.getElementById('figure-users').textContent === '5 / 5'");
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.points) >= 6");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-five-users.png"), FullPage = true });
+
+        // Stop, then download the statistics CSV.
+        await page.ClickAsync("#stop-button");
+        await page.WaitForSelectorAsync("body[data-state=stopped]", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForSelectorAsync("#download-csv[aria-disabled=false]", new() { State = WaitForSelectorState.Attached });
+        IDownload download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-csv"));
+        string saved = Path.Combine(_outputs, download.SuggestedFilename);
+        await download.SaveAsAsync(saved);
+        download.SuggestedFilename.ShouldEndWith("_stats.csv");
+        string[] csv = await File.ReadAllLinesAsync(saved);
+        csv[0].ShouldBe(LocustStatsHeader);
+        csv.ShouldContain(line => line.StartsWith("GET,ok,", StringComparison.Ordinal));
+        csv.ShouldContain(line => line.StartsWith(",Aggregated,", StringComparison.Ordinal));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-stopped.png"), FullPage = true });
+
+        requests.ShouldAllBe(url => url.StartsWith(origin + "/", StringComparison.Ordinal), "the dashboard requested something from elsewhere");
+        problems.ShouldBeEmpty();
+
+        // Ctrl-C: the app writes the last run's --csv outputs and exits with its code (1: the 500s).
+        (await host.StopAsync()).ShouldBe(1, host.Errors.ToString());
+        (await File.ReadAllLinesAsync(prefix + "_stats.csv"))[0].ShouldBe(LocustStatsHeader);
+    }
+
+    /// <summary>Asks /ok nine times for every failing /status?code=500, twenty times a second.</summary>
+    internal sealed class DashUser : HttpUser
+    {
+        public override WaitTime WaitTime => WaitTime.Constant(0.05);
+
+        [Task(9)]
+        public Task Ok() => Client.GetAsync("/ok", name: "ok");
+
+        [Task(1)]
+        public Task Broken() => Client.GetAsync("/status?code=500", name: "broken");
+    }
+}
