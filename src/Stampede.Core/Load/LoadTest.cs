@@ -141,7 +141,7 @@ public sealed partial class LoadTest : IDisposable
         EnsureThreadPoolHeadroom();
         if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
         {
-            await HttpWarmup.RunOnceAsync(stopToken).ConfigureAwait(false);
+            await HttpWarmup.RunOnceAsync(settings, stopToken).ConfigureAwait(false);
         }
 
         // Open model: the pre-allocated users start before the clock does, so their start-up costs no schedule time.
@@ -157,6 +157,8 @@ public sealed partial class LoadTest : IDisposable
             {
                 // Stopped while starting: the run ends at once, with whatever was recorded.
             }
+
+            pool.PrepareDispatcher();
         }
 
         long start = _time.GetTimestamp();

@@ -19,6 +19,10 @@ internal sealed class MetricsAggregator
     public static readonly TimeSpan IntervalGrace = TimeSpan.FromMilliseconds(250);
 
     private const int CurrentWindowSeconds = 10;
+
+    /// <summary>The shortest interval whose scheduling lag is judged (see <see cref="GeneratorMonitor.JudgeSecond"/>).</summary>
+    private const double MinJudgedSeconds = 0.5;
+
     private static readonly RowKey TotalKey = new(string.Empty, "Aggregated");
 
     private readonly MetricsRecorder _recorder;
@@ -302,7 +306,9 @@ internal sealed class MetricsAggregator
 
         double? lagP99 = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(99) : null;
         (long due, long dropped) = Arrivals?.InSecond(second) ?? (0, 0);
-        bool bound = _monitor.JudgeSecond(second, lagP99);
+        // A sliver of an interval (the end of the run, holding the last in-flight requests) is not judged on
+        // its lag: its "p99" is one or two requests, not a second of schedule. Its lag still counts in the run's.
+        bool bound = _monitor.JudgeSecond(second, durationSeconds >= MinJudgedSeconds ? lagP99 : null);
         _history = _history.Add(new IntervalStats
         {
             Second = second,

@@ -247,6 +247,32 @@ public sealed class MetricsAggregatorTests
         snapshot.Generator.Warnings.ShouldHaveSingleItem().Message.ShouldContain("fell behind its schedule");
     }
 
+    [Fact]
+    public void Complete_LateRequestsInTheSliverAfterTheEnd_AreNotJudgedBound()
+    {
+        int row = _recorder.GetRowId("GET", "/x");
+        for (int i = 0; i < 100; i++)
+        {
+            double due = 0.001 + (i * 0.009);
+            _recorder.Record(new RequestSample(row, 0, 200, At(due), At(due), At(due), At(due + 0.002), 0, 0, scheduled: true));
+        }
+
+        // Two requests due just before the end, sent 7 ms late, answered after it: the run's last interval
+        // is a sliver of them alone, whose "p99" is one request's lag, not a second's worth of schedule.
+        for (int i = 0; i < 2; i++)
+        {
+            _recorder.Record(new RequestSample(row, 0, 200, At(0.995), At(1.002), At(1.002), At(1.0005 + (i * 0.0001)), 0, 0, scheduled: true));
+        }
+
+        _aggregator.Complete(At(1.0));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(1.0));
+
+        snapshot.History.Count.ShouldBe(2);
+        snapshot.History[1].SchedulingLagP99Ms!.Value.ShouldBe(7, 0.01);
+        snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, false]);
+        snapshot.Generator.BoundSinceSecond.ShouldBeNull();
+    }
+
     private long At(double seconds) => _start + (long)(seconds * _time.TimestampFrequency);
 
     private void Record(int row, double endAtSeconds, double latencyMs, int errorId = 0)
