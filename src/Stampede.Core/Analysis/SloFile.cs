@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Stampede.Analysis;
 
-/// <summary>Reads an SLO file (<c>--slo-file</c>): JSON with a list of objectives.</summary>
+/// <summary>Reads an SLO file (<c>--slo-file</c>): JSON, or YAML (<c>.yaml</c>, <c>.yml</c>), with a list of objectives.</summary>
 /// <remarks>
 /// <para>The format:</para>
 /// <code>
@@ -18,9 +21,17 @@ namespace Stampede.Analysis;
 /// An objective with <c>percent</c> and a time in <c>under</c> is a latency objective ("99% of requests
 /// under 400 ms"); one with a percent in <c>under</c> and no <c>percent</c> is an error-rate objective.
 /// <c>row</c> scopes it as a threshold's quoted scope does; <c>name</c> is optional. Unknown properties
-/// are rejected so that a typo is not silently ignored. JSON only: no YAML reader is among the
-/// project's packages.
+/// are rejected so that a typo is not silently ignored.
 /// </para>
+/// <para>The same in YAML (read with YamlDotNet; unquoted numbers are numbers):</para>
+/// <code>
+/// objectives:
+///   - name: large images
+///     row: predict large
+///     percent: 99
+///     under: 400ms
+///   - under: 0.5%
+/// </code>
 /// </remarks>
 internal static class SloFile
 {
@@ -31,8 +42,40 @@ internal static class SloFile
     public static async Task<IReadOnlyList<SloObjective>> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(json, $"'{path}'");
+        string text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        string extension = Path.GetExtension(path);
+        bool yaml = extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase);
+        return yaml ? ParseYaml(text, $"'{path}'") : Parse(text, $"'{path}'");
+    }
+
+    /// <summary>Reads the objectives in <paramref name="yaml"/>, the same document as <see cref="Parse(string, string)"/> reads, in YAML.</summary>
+    /// <exception cref="InvalidDataException">The text is not a valid SLO file; the message names the line, or the objective and property.</exception>
+    public static IReadOnlyList<SloObjective> ParseYaml(string yaml, string source = "The SLO file")
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source} is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"), e);
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new InvalidDataException($"{source} must be an object with an \"objectives\" list.");
+        }
+
+        // The YAML becomes the JSON document it stands for, so both formats share one reader and its messages.
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteJson(writer, root, source);
+        }
+
+        return Parse(Encoding.UTF8.GetString(buffer.ToArray()), source);
     }
 
     /// <summary>Reads the objectives in <paramref name="json"/>; <paramref name="source"/> names it in errors.</summary>
@@ -55,7 +98,7 @@ internal static class SloFile
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("objectives", out JsonElement objectives) || objectives.ValueKind != JsonValueKind.Array)
             {
-                throw new InvalidDataException($"{source} must be a JSON object with an \"objectives\" array.");
+                throw new InvalidDataException($"{source} must be an object with an \"objectives\" list.");
             }
 
             foreach (JsonProperty property in root.EnumerateObject())
@@ -144,4 +187,66 @@ internal static class SloFile
             ? text
             : throw new InvalidDataException($"{where}.{property} must be a non-empty string, not {value.GetRawText()}.");
     }
+
+    private static void WriteJson(Utf8JsonWriter writer, YamlNode node, string source)
+    {
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                writer.WriteStartObject();
+                foreach ((YamlNode key, YamlNode value) in mapping.Children)
+                {
+                    writer.WritePropertyName(key is YamlScalarNode { Value: { } name } ? name : throw Unsupported(key, source, "a key that is not text"));
+                    WriteJson(writer, value, source);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case YamlSequenceNode sequence:
+                writer.WriteStartArray();
+                foreach (YamlNode item in sequence)
+                {
+                    WriteJson(writer, item, source);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case YamlScalarNode scalar:
+                WriteScalar(writer, scalar);
+                break;
+            default:
+                throw Unsupported(node, source, "an alias");
+        }
+    }
+
+    /// <summary>A plain (unquoted) scalar is null, a boolean or a number when it reads as one; anything else is a string.</summary>
+    private static void WriteScalar(Utf8JsonWriter writer, YamlScalarNode scalar)
+    {
+        string value = scalar.Value ?? string.Empty;
+        if (scalar.Style == ScalarStyle.Plain)
+        {
+            if (value is "" or "~" or "null" or "Null" or "NULL")
+            {
+                writer.WriteNullValue();
+                return;
+            }
+
+            if (value is "true" or "false")
+            {
+                writer.WriteBooleanValue(value == "true");
+                return;
+            }
+
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number))
+            {
+                writer.WriteNumberValue(number);
+                return;
+            }
+        }
+
+        writer.WriteStringValue(value);
+    }
+
+    private static InvalidDataException Unsupported(YamlNode node, string source, string what) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{source} has {what} at line {node.Start.Line}, which an SLO file does not use."));
 }

@@ -67,7 +67,7 @@ internal sealed partial record CliSettings
     /// <summary>Thresholds from repeated <c>--slo EXPR</c>, parsed.</summary>
     public IReadOnlyList<Threshold> Slos { get; init; } = [];
 
-    /// <summary><c>--slo-file FILE</c>: SLO objectives as JSON.</summary>
+    /// <summary><c>--slo-file FILE</c>: SLO objectives as JSON or YAML.</summary>
     public string? SloFile { get; init; }
 
     /// <summary><c>--save-baseline FILE</c>.</summary>

@@ -18,7 +18,7 @@ internal sealed partial class CommandLine
         AllowMultipleArgumentsPerToken = false,
     };
 
-    private readonly Option<string?> _sloFile = new("--slo-file") { Description = "SLO objectives as JSON (see docs/thresholds.md): compliance, error budget used and worst minute in the summary; a missed one exits 3." };
+    private readonly Option<string?> _sloFile = new("--slo-file") { Description = "SLO objectives as JSON, or YAML for .yaml/.yml (see docs/thresholds.md): compliance, error budget used and worst minute in the summary; a missed one exits 3." };
     private readonly Option<string?> _saveBaseline = new("--save-baseline") { Description = "Write this run's baseline (per-row percentiles, rates and per-second values) to FILE for later --baseline runs." };
     private readonly Option<string?> _baseline = new("--baseline") { Description = "Compare the run with a baseline file (--save-baseline) or a run document (--json); a regressed row exits 3." };
     private readonly Option<double> _tolerance = new("--tolerance") { Description = "With --baseline: relative change a metric may move before it counts as regressed or improved, e.g. 10% (the default).", DefaultValueFactory = _ => 0.10 };

@@ -37,7 +37,7 @@ internal sealed record GateInputs
         {
             if (!File.Exists(sloFile))
             {
-                return (null, $"--slo-file: '{sloFile}' does not exist; give a JSON file with an \"objectives\" array (see docs/thresholds.md).");
+                return (null, $"--slo-file: '{sloFile}' does not exist; give a JSON or YAML file with an \"objectives\" list (see docs/thresholds.md).");
             }
 
             try

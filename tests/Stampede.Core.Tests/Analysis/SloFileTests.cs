@@ -34,7 +34,7 @@ public sealed class SloFileTests
     }
 
     [Theory]
-    [InlineData("[]", "must be a JSON object with an \"objectives\" array")]
+    [InlineData("[]", "must be an object with an \"objectives\" list")]
     [InlineData("""{ "objectives": [] }""", "has no objectives")]
     [InlineData("""{ "objectives": [], "window": 60 }""", "unknown property \"window\"")]
     [InlineData("""{ "objectives": [ { "percent": 99 } ] }""", "objectives[0]: \"under\" is missing")]
@@ -51,6 +51,59 @@ public sealed class SloFileTests
 
         e.Message.ShouldStartWith("'slo.json'");
         e.Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void ParseYaml_SameObjectivesAsJson_ReadsTheSame()
+    {
+        IReadOnlyList<SloObjective> fromYaml = SloFile.ParseYaml("""
+            # 99% of large images under 400 ms, and at most 0.5% errors overall
+            objectives:
+              - name: large images
+                row: predict large
+                percent: 99
+                under: 400ms
+              - under: "0.5%"
+            """);
+        IReadOnlyList<SloObjective> fromJson = SloFile.Parse("""
+            { "objectives": [ { "name": "large images", "row": "predict large", "percent": 99, "under": "400ms" }, { "under": "0.5%" } ] }
+            """);
+
+        fromYaml.ShouldBe(fromJson);
+    }
+
+    [Theory]
+    [InlineData("objectives: [ { percent: 99, under: 400ms", "is not valid YAML")]
+    [InlineData("objectives:\n  - percent: ninety\n    under: 400ms", "objectives[0].percent must be a number")]
+    [InlineData("objectives:\n  - percent: 99\n    under: 400ms\n    rows: x", "objectives[0]: unknown property \"rows\"")]
+    [InlineData("- under: 1%", "must be an object with an \"objectives\" list")]
+    [InlineData("", "must be an object with an \"objectives\" list")]
+    public void ParseYaml_Invalid_NamesTheProblem(string yaml, string expected)
+    {
+        InvalidDataException e = Should.Throw<InvalidDataException>(() => SloFile.ParseYaml(yaml, "'slo.yaml'"));
+
+        e.Message.ShouldStartWith("'slo.yaml'");
+        e.Message.ShouldContain(expected);
+    }
+
+    [Theory]
+    [InlineData(".yaml")]
+    [InlineData(".yml")]
+    public async Task ReadAsync_YamlExtension_ReadsYaml(string extension)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"stampede-slo-{Guid.NewGuid():N}{extension}");
+        await File.WriteAllTextAsync(path, "objectives:\n  - percent: 95\n    under: 200ms\n");
+        try
+        {
+            SloObjective objective = (await SloFile.ReadAsync(path)).ShouldHaveSingleItem();
+
+            objective.LatencyLimitMs.ShouldBe(200);
+            objective.AllowedBadRatio.ShouldBe(0.05, 1e-12);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
