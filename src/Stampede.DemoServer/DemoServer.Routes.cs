@@ -43,15 +43,31 @@ public sealed partial class DemoServer
         app.UseRouting();
         app.Use(requestMetrics.InvokeAsync);
         app.MapGet("/", IndexAsync);
-        app.MapPost("/predict", predict.HandleAsync);
+        app.MapPost("/predict", Slowed(predict.HandleAsync));
         app.MapGet("/metrics", MetricsAsync);
         app.MapGet("/v2", kserve.ServerMetadataAsync);
         app.MapGet("/v2/health/live", kserve.LiveAsync);
         app.MapGet("/v2/health/ready", kserve.ReadyAsync);
         app.MapGet(KServeEndpoints.ModelRoute, kserve.ModelMetadataAsync);
         app.MapGet(KServeEndpoints.ModelRoute + "/ready", kserve.ReadyAsync);
-        app.MapPost(KServeEndpoints.InferRoute, kserve.InferAsync);
+        app.MapPost(KServeEndpoints.InferRoute, Slowed(kserve.InferAsync));
         return app;
+    }
+
+    /// <summary>The handler, after <see cref="DemoServerOptions.AddedLatency"/> when one is set.</summary>
+    private RequestDelegate Slowed(RequestDelegate handler)
+    {
+        TimeSpan added = _options.AddedLatency;
+        if (added <= TimeSpan.Zero)
+        {
+            return handler;
+        }
+
+        return async context =>
+        {
+            await Task.Delay(added, context.RequestAborted).ConfigureAwait(false);
+            await handler(context).ConfigureAwait(false);
+        };
     }
 
     private Task MetricsAsync(HttpContext context)

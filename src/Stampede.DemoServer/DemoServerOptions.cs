@@ -73,6 +73,14 @@ public sealed class DemoServerOptions
     /// <remarks>Only workers the autoscaler adds pay it; the first workers wait for the real model load instead.</remarks>
     public TimeSpan WorkerColdStart { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A delay added before every inference request (<c>/predict</c> and the KServe infer route) is handled: a
+    /// slower model, network hop or pre-processing stage, to try thresholds and baselines against.
+    /// </summary>
+    /// <value>Default zero. Valid from zero to one day. Waited on the real clock.</value>
+    /// <remarks>The delay holds no worker, so it adds latency without lowering the server's capacity.</remarks>
+    public TimeSpan AddedLatency { get; set; }
+
     /// <summary>The ONNX model file to serve.</summary>
     /// <value>Default <see langword="null"/>: the ResNet-18 model copied next to the application at build time
     /// (<c>Models/ResNet18.onnx</c>, from the <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package).</value>
@@ -126,6 +134,7 @@ public sealed class DemoServerOptions
         CheckDelay(nameof(ScaleUpDelay), ScaleUpDelay);
         CheckDelay(nameof(ScaleDownDelay), ScaleDownDelay);
         CheckDelay(nameof(WorkerColdStart), WorkerColdStart);
+        CheckDelay(nameof(AddedLatency), AddedLatency);
 
         if (ModelPath is not null && string.IsNullOrWhiteSpace(ModelPath))
         {

@@ -18,6 +18,7 @@ public sealed class DemoServerOptionsTests
         options.ScaleDownDelay.ShouldBe(TimeSpan.FromSeconds(30));
         options.WorkerColdStart.ShouldBe(TimeSpan.FromSeconds(2));
         options.ModelPath.ShouldBeNull();
+        options.AddedLatency.ShouldBe(TimeSpan.Zero);
         options.TimeProvider.ShouldBe(TimeProvider.System);
         Should.NotThrow(options.Validate);
     }
@@ -36,6 +37,7 @@ public sealed class DemoServerOptionsTests
         { o => o.ScaleDownDelay = TimeSpan.FromDays(2), "ScaleDownDelay", "2.00:00:00" },
         { o => o.WorkerColdStart = TimeSpan.FromSeconds(-2), "WorkerColdStart", "between" },
         { o => o.ModelPath = " ", "ModelPath", ".onnx" },
+        { o => o.AddedLatency = TimeSpan.FromMilliseconds(-1), "AddedLatency", "between" },
     };
 
     [Theory]

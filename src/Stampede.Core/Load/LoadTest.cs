@@ -131,8 +131,6 @@ public sealed partial class LoadTest : IDisposable
         int seed = _options.Seed ?? Random.Shared.Next();
 
         var recorder = new MetricsRecorder();
-        var monitor = new GeneratorMonitor(_options.CpuWarningThresholdPercent);
-        monitor.WarningRaised += w => GeneratorWarningRaised?.Invoke(w);
         using SocketsHttpHandler? shared = _options.ShareConnections
             ? HttpSession.CreateHandler(new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null), useCookies: false)
             : null;
@@ -161,6 +159,9 @@ public sealed partial class LoadTest : IDisposable
             pool.PrepareDispatcher();
         }
 
+        // The monitor reads the process's CPU from here on: the warm-up and the users' start-up are not the run's.
+        var monitor = new GeneratorMonitor(_options.CpuWarningThresholdPercent);
+        monitor.WarningRaised += w => GeneratorWarningRaised?.Invoke(w);
         long start = _time.GetTimestamp();
         var aggregator = new MetricsAggregator(recorder, monitor, _time, start) { Arrivals = pool?.Counters };
         using var pumpStop = new CancellationTokenSource();

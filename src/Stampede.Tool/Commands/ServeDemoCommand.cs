@@ -30,9 +30,12 @@ internal static class ServeDemoCommand
         var coldStart = new Option<TimeSpan>("--worker-cold-start") { Description = "Time a worker added by the autoscaler takes to become ready (default 2s).", DefaultValueFactory = _ => defaults.WorkerColdStart };
         coldStart.CustomParser = r => ToolParsers.Duration(r, "--worker-cold-start");
 
+        var addedLatency = new Option<TimeSpan>("--added-latency") { Description = "Delay every inference request by this long (e.g. 300ms): a slower model, to try thresholds and baselines against (default 0)." };
+        addedLatency.CustomParser = r => ToolParsers.Duration(r, "--added-latency");
+
         var command = new Command("serve-demo", "Run the bundled demo ML API (ResNet-18 image model) until Ctrl-C.")
         {
-            port, bind, workers, maxQueue, maxBody, autoscale, coldStart,
+            port, bind, workers, maxQueue, maxBody, autoscale, coldStart, addedLatency,
         };
         command.SetAction(async (result, token) =>
         {
@@ -44,6 +47,7 @@ internal static class ServeDemoCommand
                 MaxQueue = result.GetValue(maxQueue),
                 MaxBodyBytes = result.GetValue(maxBody),
                 WorkerColdStart = result.GetValue(coldStart),
+                AddedLatency = result.GetValue(addedLatency),
             };
             if (result.GetValue(autoscale) is { } range && DemoServerOptions.TryParseAutoscale(range, out var parsed))
             {
