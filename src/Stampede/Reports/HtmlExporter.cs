@@ -2,7 +2,8 @@ namespace Stampede.Reports;
 
 /// <summary>
 /// Writes the run as one self-contained HTML page (<see cref="HtmlReportWriter"/>): settings and
-/// verdict, throughput, users and latency over time, latency distributions, the stats, failures and
+/// verdict, the checks (thresholds, SLO objectives, baseline comparison) when there were any,
+/// throughput, users and latency over time, latency distributions, the stats, failures and
 /// generator tables. It opens offline and requests nothing from the network.
 /// </summary>
 /// <remarks>

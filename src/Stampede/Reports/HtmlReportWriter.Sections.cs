@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Stampede.Reports;
 
-/// <summary>The report's server-rendered parts: header and verdict, settings, tables.</summary>
+/// <summary>The report's server-rendered parts: header and verdict, settings, tables (the checks are in HtmlReportWriter.Checks.cs).</summary>
 internal static partial class HtmlReportWriter
 {
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
@@ -40,6 +40,7 @@ internal static partial class HtmlReportWriter
         "shapeFinished" => "the load shape finished",
         "interrupted" => "it was interrupted",
         "allUsersStopped" => "every user stopped itself",
+        "thresholdAborted" => "an abort threshold failed",
         _ => stopReason,
     };
 
@@ -53,6 +54,7 @@ internal static partial class HtmlReportWriter
         html.Append("<h1>Stampede report</h1>\n");
         html.Append(s_invariant, $"<p class=\"subtitle\"><span class=\"host\">{Encode(run.Settings.Host ?? "each user class's own host")}</span> · <time datetime=\"{run.StartedAt:O}\">{run.StartedAt:yyyy-MM-dd HH:mm:ss zzz}</time> → <time datetime=\"{run.EndedAt:O}\">{run.EndedAt:HH:mm:ss}</time> · {Encode(document.Tool.Name)} {Encode(document.Tool.Version)}</p>\n");
         html.Append(s_invariant, $"<p id=\"verdict\" class=\"verdict {cls}\"><strong>{word}</strong> <span>{Encode(line)}</span></p>\n");
+        ChecksVerdict(html, document);
         if (document.Validity is { Reasons.Count: > 0 } validity)
         {
             html.Append("<ul class=\"validity\" id=\"validity\">\n");

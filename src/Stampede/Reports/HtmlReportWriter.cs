@@ -8,9 +8,9 @@ using System.Text.RegularExpressions;
 namespace Stampede.Reports;
 
 /// <summary>
-/// Renders a run document as one self-contained HTML page: the settings, the verdict, the stats,
-/// failures and generator tables as HTML, and the charts drawn in the browser by uPlot from JSON
-/// embedded in the page.
+/// Renders a run document as one self-contained HTML page: the settings, the verdict, the checks
+/// (thresholds, SLO objectives, baseline comparison) when the run was judged, the stats, failures and
+/// generator tables as HTML, and the charts drawn in the browser by uPlot from JSON embedded in the page.
 /// </summary>
 /// <remarks>
 /// The page makes no request of its own: uPlot, the styles and the chart script are inlined from
@@ -34,6 +34,8 @@ internal static partial class HtmlReportWriter
             ["uplot-css"] = Resource("uPlot.min.css"),
             ["report-css"] = Resource("report.css"),
             ["header"] = Header(document),
+            ["checks-link"] = ChecksLink(document),
+            ["checks"] = Checks(document),
             ["settings"] = Settings(document),
             ["stats"] = Stats(document),
             ["failures"] = Failures(document),

@@ -64,8 +64,9 @@ public sealed class GatesEndToEndTests : IAsyncLifetime
     {
         string junit = Path.Combine(_outputs, "junit.xml");
         string json = Path.Combine(_outputs, "run.json");
+        string html = Path.Combine(_outputs, "report.html");
 
-        int exit = await RunAsync([.. Sentence("3s"), "--junit", junit, "--json", json]);
+        int exit = await RunAsync([.. Sentence("3s"), "--junit", junit, "--json", json, "--html", html]);
 
         exit.ShouldBe(0, Output());
         Log(json);
@@ -86,6 +87,12 @@ public sealed class GatesEndToEndTests : IAsyncLifetime
         thresholds[0].GetProperty("measured").GetDouble().ShouldBeInRange(80, 300);
         document.RootElement.TryGetProperty("baseline", out _).ShouldBeFalse();
         document.RootElement.GetProperty("schemaVersion").GetInt32().ShouldBe(1);
+
+        // The live --html page shows the same checks.
+        string page = await File.ReadAllTextAsync(html);
+        page.ShouldContain("<strong>Checks: passed 2 of 2</strong>");
+        page.ShouldContain("<td><code>p95&lt;300ms</code></td><td>all requests</td><td class=\"num\">300 ms</td>");
+        page.ShouldContain("<td><code>rps&gt;=48</code></td><td>all requests</td><td class=\"num\">48 req/s</td>");
     }
 
     [Fact]
@@ -114,9 +121,10 @@ public sealed class GatesEndToEndTests : IAsyncLifetime
     {
         _extraMs = SlowdownMs;
         string json = Path.Combine(_outputs, "aborted.json");
+        string html = Path.Combine(_outputs, "aborted.html");
         var watch = Stopwatch.StartNew();
 
-        int exit = await RunAsync(["--host", _server.Address, "--rate", "50", "-t", "60s", "--headless", "--only-summary", "--slo", "p95<300ms abort after 1s", "--json", json], typeof(MixUser));
+        int exit = await RunAsync(["--host", _server.Address, "--rate", "50", "-t", "60s", "--headless", "--only-summary", "--slo", "p95<300ms abort after 1s", "--json", json, "--html", html], typeof(MixUser));
 
         exit.ShouldBe(3, Output());
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
@@ -124,6 +132,10 @@ public sealed class GatesEndToEndTests : IAsyncLifetime
         document.RootElement.GetProperty("run").GetProperty("stopReason").GetString().ShouldBe("thresholdAborted");
         document.RootElement.GetProperty("thresholds")[0].GetProperty("abortedRun").GetBoolean().ShouldBeTrue();
         _console.Output.ShouldContain("the abort threshold p95<300ms abort after 1s failed");
+        string page = await File.ReadAllTextAsync(html);
+        page.ShouldContain("Run ended because an abort threshold failed after ");
+        page.ShouldContain("<strong>Aborted</strong> <span>p95&lt;300ms abort after 1s failed during the run and stopped it early;");
+        page.ShouldContain("<td class=\"result fail\">FAIL</td><td class=\"wrap\">stopped the run early (abort)</td>");
     }
 
     [Fact]

@@ -15,6 +15,9 @@ public sealed class HtmlReportBrowserTests(HtmlReportBrowserTests.BrowserFixture
     /// <summary>Where the screenshot of the fixed run's report is left for a person to look at.</summary>
     public static string ScreenshotPath { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots", "html-report.png");
 
+    /// <summary>Where the screenshot of the checks of the fixed run with checks is left for a person to look at.</summary>
+    public static string ChecksScreenshotPath { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots", "html-report-checks.png");
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
@@ -54,6 +57,29 @@ public sealed class HtmlReportBrowserTests(HtmlReportBrowserTests.BrowserFixture
         await probe.Page.ScreenshotAsync(new() { Path = ScreenshotPath, FullPage = true });
 
         probe.Requests.ShouldAllBe(url => url.StartsWith("file://", StringComparison.Ordinal), "the report requested something other than itself");
+        probe.Requests.ShouldBe([new Uri(path).AbsoluteUri]);
+        probe.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Report_WithChecks_StylesFailuresAndRequestsNothing()
+    {
+        string path = Path.Combine(_directory, "report-checks.html");
+        await HtmlReportWriter.WriteAsync(await HtmlReportFiles.ReadRunWithChecksAsync(), path);
+        await using PageProbe probe = await browser.OpenAsync();
+
+        await probe.Page.GotoAsync(new Uri(path).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await probe.Page.WaitForSelectorAsync("body[data-charts-ready]", new() { State = WaitForSelectorState.Attached });
+
+        // The failed threshold, the overspent budget and the regressed row are drawn in the failure colour (--fail: #b91c1c).
+        foreach (string cell in (string[])["#thresholds-table td.result.fail", "#slos-table td.overspent", "#baseline-table td.regressed"])
+        {
+            (await probe.Page.Locator(cell).First.EvaluateAsync<string>("c => getComputedStyle(c).color")).ShouldBe("rgb(185, 28, 28)", cell);
+        }
+
+        (await probe.Page.Locator("#thresholds-table td.result.pass").EvaluateAsync<string>("c => getComputedStyle(c).color")).ShouldBe("rgb(21, 128, 61)");
+        await probe.Page.Locator("#checks").ScreenshotAsync(new() { Path = ChecksScreenshotPath });
+
         probe.Requests.ShouldBe([new Uri(path).AbsoluteUri]);
         probe.Problems.ShouldBeEmpty();
     }

@@ -8,8 +8,9 @@ using Stampede.Reports;
 namespace Stampede.Tests.Reports;
 
 /// <summary>
-/// The HTML report's fixed input (HtmlReport/run.json: a 20-second, 3-row run recorded through the real
-/// aggregator, with failures, a user error and a generator warning) and its approved outputs.
+/// The HTML report's fixed inputs (HtmlReport/run.json: a 20-second, 3-row run recorded through the real
+/// aggregator, with failures, a user error and a generator warning; HtmlReport/run-checks.json: the same
+/// run judged by thresholds, SLO objectives and a baseline) and their approved outputs.
 /// </summary>
 internal static partial class HtmlReportFiles
 {
@@ -18,7 +19,18 @@ internal static partial class HtmlReportFiles
 
     public static string RunDocumentPath => Path.Combine(Directory, "run.json");
 
+    /// <summary>
+    /// run.json with the checks a CI run would add: thresholds that pass, fail and find no row, an SLO
+    /// objective met and one missed with its error budget overspent (248.5%), and a baseline against which
+    /// "POST predict large" regressed (p95, p99), "POST predict small" and the aggregated row are
+    /// unchanged and "GET /health" is new. Its measured values are run.json's; the baseline's values and
+    /// p-values are made up, with reasons worded as the comparer words them. Exit code 3.
+    /// </summary>
+    public static string RunWithChecksDocumentPath => Path.Combine(Directory, "run-checks.json");
+
     public static Task<RunDocument> ReadRunAsync() => RunDocumentReader.ReadAsync(RunDocumentPath);
+
+    public static Task<RunDocument> ReadRunWithChecksAsync() => RunDocumentReader.ReadAsync(RunWithChecksDocumentPath);
 
     /// <summary>The JSON payload embedded in <paramref name="html"/>.</summary>
     public static JsonObject Payload(string html)

@@ -37,6 +37,23 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SavedDocumentWithChecks_WritesTheChecksToo()
+    {
+        string document = Path.Combine(AppContext.BaseDirectory, "Fixtures", "run-checks.json");
+        string target = Path.Combine(_directory, "report.html");
+
+        int exit = await ReportCommand.RunAsync(document, target, _output, _errors, CancellationToken.None);
+
+        exit.ShouldBe(0);
+        string html = await File.ReadAllTextAsync(target);
+        html.ShouldBe(HtmlReportWriter.Render(await RunDocumentReader.ReadAsync(document)));
+        html.ShouldContain("<strong>Checks: FAILED 4 of 8</strong>");
+        html.ShouldContain("<td class=\"result fail\">FAIL</td>");
+        html.ShouldContain("248.5% <small>overspent</small>");
+        html.ShouldContain("<td class=\"regressed\" rowspan=\"5\"");
+    }
+
+    [Fact]
     public async Task RunAsync_NoOutput_WritesBesideTheDocument()
     {
         string document = Path.Combine(_directory, "run.json");
