@@ -89,6 +89,15 @@ public sealed class Threshold
         _ => "failures",
     };
 
+    /// <summary>The unit of <see cref="Limit"/> and of a measured value: <c>ms</c>, <c>ratio</c> (0 to 1), <c>requests/s</c> or <c>count</c>.</summary>
+    internal string Unit => Metric switch
+    {
+        ThresholdMetric.ErrorRate => "ratio",
+        ThresholdMetric.RequestsPerSecond => "requests/s",
+        ThresholdMetric.Requests or ThresholdMetric.Failures => "count",
+        _ => "ms",
+    };
+
     /// <summary>Parses one threshold expression.</summary>
     /// <param name="expression">E.g. <c>p95&lt;300ms</c> or <c>"predict large": error_rate&lt;1% abort after 1m</c>.</param>
     /// <exception cref="ThresholdSyntaxException">The expression does not follow the language; the message points at the bad part.</exception>

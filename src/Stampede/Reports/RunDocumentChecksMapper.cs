@@ -15,13 +15,7 @@ internal static class RunDocumentChecksMapper
             Expression = t.Threshold.Expression,
             Row = t.Threshold.Row,
             Metric = t.Threshold.MetricName,
-            Unit = t.Threshold.Metric switch
-            {
-                ThresholdMetric.ErrorRate => "ratio",
-                ThresholdMetric.RequestsPerSecond => "requests/s",
-                ThresholdMetric.Requests or ThresholdMetric.Failures => "count",
-                _ => "ms",
-            },
+            Unit = t.Threshold.Unit,
             Limit = t.Threshold.Limit,
             Measured = t.Measured,
             Result = Outcome(t.Outcome),
@@ -90,7 +84,8 @@ internal static class RunDocumentChecksMapper
         ],
     };
 
-    private static string Outcome(CheckOutcome outcome) => outcome switch
+    /// <summary>A verdict as the run document and the dashboard write it: <c>pass</c>, <c>fail</c> or <c>noData</c>.</summary>
+    internal static string Outcome(CheckOutcome outcome) => outcome switch
     {
         CheckOutcome.Passed => "pass",
         CheckOutcome.Failed => "fail",

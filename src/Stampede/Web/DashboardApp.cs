@@ -37,7 +37,8 @@ internal static class DashboardApp
         var runner = new DashboardRunner(
             request => OptionsFor(template, request),
             o => new LoadTest(o, users, time),
-            (result, request) => Report(result, request, settings));
+            (result, request) => Report(result, request, settings),
+            template.Thresholds);
         if (!console.Profile.Capabilities.Interactive && console.Profile.Width < 180)
         {
             // Redirected output has no terminal width; 80 columns would fold the address and the summary tables.

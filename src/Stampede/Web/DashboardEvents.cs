@@ -5,11 +5,11 @@ using Stampede.Metrics;
 namespace Stampede.Web;
 
 /// <summary>
-/// Writes a <see cref="DashboardView"/> as the JSON of one server-sent event: run state, the stats and failures
-/// tables, and the chart points (requests/s, failures/s, users, p50 and p95 of each one-second interval) that the
-/// client does not have yet.
+/// Writes a <see cref="DashboardView"/> as the JSON of one server-sent event: run state, the thresholds and their
+/// verdicts, the stats and failures tables, and the chart points (requests/s, failures/s, users, p50 and p95 of each
+/// one-second interval) that the client does not have yet.
 /// </summary>
-internal static class DashboardEvents
+internal static partial class DashboardEvents
 {
     /// <summary>The event of <paramref name="view"/>, with the history intervals from <paramref name="pointsFrom"/> on.</summary>
     /// <param name="view">What to send.</param>
@@ -45,6 +45,8 @@ internal static class DashboardEvents
                 json.WriteString("stopReason", result.StopReason.ToString());
                 json.WriteString("validity", result.Validity.ToString());
             }
+
+            WriteThresholds(json, view);
 
             StatsSnapshot? stats = view.Stats;
             json.WriteNumber("users", view.State == DashboardRunState.Running ? stats?.Users ?? 0 : 0);

@@ -1,3 +1,4 @@
+using Stampede.Analysis;
 using Stampede.Load;
 using Stampede.Metrics;
 using Stampede.Reports;
@@ -45,6 +46,9 @@ internal sealed record DashboardView
     public RunResult? Result { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>The thresholds runs are judged by (<c>--slo</c>), in order; shown before a run starts and measured on each snapshot.</summary>
+    public IReadOnlyList<Threshold> Thresholds { get; init; } = [];
 }
 
 /// <summary>
@@ -60,7 +64,7 @@ internal sealed class DashboardRunner : IAsyncDisposable
     private readonly SemaphoreSlim _control = new(1, 1);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _viewLock = new();
-    private DashboardView _view = new() { Version = 0, RunId = 0, State = DashboardRunState.Ready };
+    private DashboardView _view;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LoadTest? _test;
     private Task? _run;
@@ -69,14 +73,17 @@ internal sealed class DashboardRunner : IAsyncDisposable
     /// <param name="options">The options of a run the form asks for: the command line's, with the form's users, rate, host and run time.</param>
     /// <param name="create">Creates the test; throws <see cref="ArgumentException"/> or <see cref="ScenarioException"/> for unusable settings.</param>
     /// <param name="report">Turns a finished run into the report its downloads are written from.</param>
+    /// <param name="thresholds">The thresholds runs are judged by (the command line's <c>--slo</c>), for the view before any run starts.</param>
     public DashboardRunner(
         Func<DashboardRunRequest, LoadTestOptions> options,
         Func<LoadTestOptions, LoadTest> create,
-        Func<RunResult, DashboardRunRequest, RunReport> report)
+        Func<RunResult, DashboardRunRequest, RunReport> report,
+        IReadOnlyList<Threshold> thresholds)
     {
         _options = options;
         _create = create;
         _report = report;
+        _view = new DashboardView { Version = 0, RunId = 0, State = DashboardRunState.Ready, Thresholds = thresholds };
     }
 
     /// <summary>Raised when a run starts (with its request) and when it ends (with its result), for the console.</summary>
@@ -157,7 +164,7 @@ internal sealed class DashboardRunner : IAsyncDisposable
             ReapFinished();
             if (_test is null)
             {
-                Publish(v => new DashboardView { Version = v.Version, RunId = v.RunId + 1, State = DashboardRunState.Ready, Request = v.Request });
+                Publish(v => new DashboardView { Version = v.Version, RunId = v.RunId + 1, State = DashboardRunState.Ready, Request = v.Request, Thresholds = v.Thresholds });
                 return null;
             }
 
@@ -251,10 +258,12 @@ internal sealed class DashboardRunner : IAsyncDisposable
     private string? StartLocked(DashboardRunRequest request, int users)
     {
         request = request with { Users = users };
+        LoadTestOptions options;
         LoadTest test;
         try
         {
-            test = _create(_options(request));
+            options = _options(request);
+            test = _create(options);
         }
         catch (Exception ex) when (ex is ArgumentException or ScenarioException)
         {
@@ -266,7 +275,8 @@ internal sealed class DashboardRunner : IAsyncDisposable
         Publish(v =>
         {
             runId = v.RunId + 1;
-            return new DashboardView { Version = v.Version, RunId = runId, State = DashboardRunState.Running, Request = request, TargetUsers = users };
+            // The run's own thresholds: they stop it when an abort one fails, and its result measures them at the end.
+            return new DashboardView { Version = v.Version, RunId = runId, State = DashboardRunState.Running, Request = request, TargetUsers = users, Thresholds = options.Thresholds };
         });
         test.SnapshotTaken += snapshot => Publish(v => v.RunId == runId && v.State is DashboardRunState.Running or DashboardRunState.Stopping ? v with { Stats = snapshot } : v);
         _run = RunAsync(test, request, runId);

@@ -59,29 +59,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         string prefix = Path.Combine(_outputs, "web");
         await using DashboardHost host = await DashboardHost.StartAsync(["--host", _target.Address, "-u", "3", "-r", "20", "--csv", prefix], typeof(DashUser));
         string origin = host.Address.GetLeftPart(UriPartial.Authority);
-        IBrowserContext context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 }, AcceptDownloads = true });
-        await using var closeContext = context;
-        context.SetDefaultTimeout(15_000);
         var requests = new ConcurrentQueue<string>();
         var problems = new ConcurrentQueue<string>();
-        await context.RouteAsync("**/*", route =>
-        {
-            requests.Enqueue(route.Request.Url);
-            return route.Request.Url.StartsWith(origin + "/", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync();
-        });
-        IPage page = await context.NewPageAsync();
-        page.Console += (_, m) =>
-        {
-            if (m.Type is "error" or "warning")
-            {
-                problems.Enqueue($"console {m.Type}: {m.Text}");
-            }
-        };
-        page.PageError += (_, e) => problems.Enqueue($"uncaught: {e}");
+        await using IBrowserContext context = await NewContextAsync(origin, requests);
+        IPage page = await OpenAsync(context, host, problems);
 
-        // Open the dashboard: the form shows the command line's settings.
-        await page.GotoAsync(host.Address.AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
-        await page.WaitForSelectorAsync("body[data-connected=true]", new() { State = WaitForSelectorState.Attached });
+        // The form shows the command line's settings; without --slo there is no thresholds panel.
+        (await page.IsHiddenAsync("#thresholds")).ShouldBeTrue();
         (await page.InputValueAsync("#host-input")).ShouldBe(_target.Address);
         (await page.InputValueAsync("#users-input")).ShouldBe("3");
 
@@ -132,6 +116,85 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // Ctrl-C: the app writes the last run's --csv outputs and exits with its code (1: the 500s).
         (await host.StopAsync()).ShouldBe(1, host.Errors.ToString());
         (await File.ReadAllLinesAsync(prefix + "_stats.csv"))[0].ShouldBe(LocustStatsHeader);
+    }
+
+    [Fact]
+    public async Task Dashboard_WithThresholds_ShowsEachVerdictLiveAndAtTheEnd()
+    {
+        await using DashboardHost host = await DashboardHost.StartAsync(
+            ["--host", _target.Address, "-u", "2", "-r", "20", "--slo", "p95<10s", "--slo", "rps>=100000", "--slo", "\"<b>nope</b>\": p95<1s"],
+            typeof(DashUser));
+        string origin = host.Address.GetLeftPart(UriPartial.Authority);
+        var requests = new ConcurrentQueue<string>();
+        var problems = new ConcurrentQueue<string>();
+        await using IBrowserContext context = await NewContextAsync(origin, requests);
+        IPage page = await OpenAsync(context, host, problems);
+        const string Rows = "#thresholds-table tbody tr";
+
+        // Before the run: the panel lists the three thresholds, none measured yet.
+        await page.WaitForSelectorAsync("#thresholds", new() { State = WaitForSelectorState.Visible });
+        (await page.Locator(Rows).CountAsync()).ShouldBe(3);
+        (await page.Locator($"{Rows} .badge.nodata").CountAsync()).ShouldBe(3);
+        (await page.InnerTextAsync("#thresholds-overall")).ShouldContain("once a run starts");
+
+        // Running: p95<10s passes, rps>=100000 fails, the row that does not exist has no data.
+        await page.ClickAsync("#start-button");
+        await page.WaitForSelectorAsync($"{Rows}[data-expression='rps>=100000'][data-result=fail] .badge.fail");
+        await page.WaitForSelectorAsync($"{Rows}[data-expression='p95<10s'][data-result=pass] .badge.pass");
+        (await page.InnerTextAsync($"{Rows}[data-expression='rps>=100000'] .badge")).ShouldBe("FAIL");
+        (await page.InnerTextAsync($"{Rows}[data-expression='rps>=100000']")).ShouldContain("rps = ");
+        (await page.InnerTextAsync($"{Rows}[data-expression='p95<10s'] .badge")).ShouldBe("pass");
+        string overall = await page.InnerTextAsync("#thresholds-overall");
+        overall.ShouldContain("On the run so far");
+        overall.ShouldContain("1 of 3 FAIL");
+
+        // A row name is text, never markup.
+        ILocator nope = page.Locator($"{Rows}[data-result=noData]");
+        (await nope.InnerTextAsync()).ShouldContain("\"<b>nope</b>\": p95<1s");
+        (await nope.InnerTextAsync()).ShouldContain("NO DATA");
+        (await page.Locator("#thresholds-table b").CountAsync()).ShouldBe(0);
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-thresholds.png"), FullPage = true });
+
+        // Stopped: the panel shows the run's end-of-run evaluation.
+        await page.ClickAsync("#stop-button");
+        await page.WaitForSelectorAsync("body[data-state=stopped]", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync("() => document.getElementById('thresholds-overall').textContent.startsWith('At the end of the run')");
+        (await page.InnerTextAsync("#thresholds-overall")).ShouldContain("1 of 3 FAILED");
+        (await page.Locator($"{Rows}[data-expression='rps>=100000'] .badge.fail").CountAsync()).ShouldBe(1);
+
+        requests.ShouldAllBe(url => url.StartsWith(origin + "/", StringComparison.Ordinal), "the dashboard requested something from elsewhere");
+        problems.ShouldBeEmpty();
+    }
+
+    /// <summary>A browser context that lets the page reach the dashboard only, and records every request it makes.</summary>
+    private async Task<IBrowserContext> NewContextAsync(string origin, ConcurrentQueue<string> requests)
+    {
+        IBrowserContext context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 }, AcceptDownloads = true });
+        context.SetDefaultTimeout(15_000);
+        await context.RouteAsync("**/*", route =>
+        {
+            requests.Enqueue(route.Request.Url);
+            return route.Request.Url.StartsWith(origin + "/", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync();
+        });
+        return context;
+    }
+
+    /// <summary>Opens the dashboard and waits until its event stream is connected; console errors and uncaught exceptions go to <paramref name="problems"/>.</summary>
+    private static async Task<IPage> OpenAsync(IBrowserContext context, DashboardHost host, ConcurrentQueue<string> problems)
+    {
+        IPage page = await context.NewPageAsync();
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                problems.Enqueue($"console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => problems.Enqueue($"uncaught: {e}");
+        await page.GotoAsync(host.Address.AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync("body[data-connected=true]", new() { State = WaitForSelectorState.Attached });
+        return page;
     }
 
     /// <summary>Asks /ok nine times for every failing /status?code=500, twenty times a second.</summary>

@@ -180,6 +180,77 @@ public sealed class DashboardServerTests : IAsyncLifetime
         await client.PostAsync("api/stop", Json("{}"));
     }
 
+    [Fact]
+    public async Task Events_WithThresholds_ListThemBeforeTheRunAndCarryTheirVerdictsWhileRunning()
+    {
+        await using DashboardHost host = await DashboardHost.StartAsync(
+            ["--host", _target.Address, "--slo", "p95<10s", "--slo", "rps>=100000"], typeof(DashboardBrowserTests.DashUser));
+        using var client = new HttpClient { BaseAddress = host.Address };
+        using HttpResponseMessage response = await client.GetAsync("events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        // Before any run: both thresholds are listed, unmeasured, so the page can show them.
+        JsonElement first = await NextEventAsync(reader);
+        first.GetProperty("state").GetString().ShouldBe("ready");
+        JsonElement[] listed = [.. first.GetProperty("thresholds").EnumerateArray()];
+        listed.Select(t => t.GetProperty("expression").GetString()).ShouldBe(["p95<10s", "rps>=100000"]);
+        listed.ShouldAllBe(t => t.GetProperty("result").GetString() == "noData" && t.GetProperty("measured").ValueKind == JsonValueKind.Null);
+        (await client.PostAsync("api/start", Json("{\"users\":2,\"spawnRate\":20}"))).EnsureSuccessStatusCode();
+
+        JsonElement[]? live = null;
+        for (int i = 0; i < 20 && live is null; i++)
+        {
+            JsonElement e = await NextEventAsync(reader);
+            if (e.GetProperty("state").GetString() == "running" && e.TryGetProperty("rows", out _)
+                && e.GetProperty("thresholds").EnumerateArray().All(t => t.GetProperty("result").GetString() != "noData"))
+            {
+                e.GetProperty("thresholdsFinal").GetBoolean().ShouldBeFalse();
+                live = [.. e.GetProperty("thresholds").EnumerateArray()];
+            }
+        }
+
+        live.ShouldNotBeNull("a snapshot event while running carries the thresholds measured on it");
+        live[0].GetProperty("result").GetString().ShouldBe("pass");
+        live[0].GetProperty("unit").GetString().ShouldBe("ms");
+        live[0].GetProperty("limit").GetDouble().ShouldBe(10_000);
+        live[0].GetProperty("measured").GetDouble().ShouldBeInRange(0, 10_000);
+        live[1].GetProperty("result").GetString().ShouldBe("fail");
+        live[1].GetProperty("unit").GetString().ShouldBe("requests/s");
+        live[1].GetProperty("limit").GetDouble().ShouldBe(100_000);
+        live[1].GetProperty("measured").GetDouble().ShouldBeGreaterThan(0);
+
+        (await client.PostAsync("api/stop", Json("{}"))).EnsureSuccessStatusCode();
+        JsonElement stopped = await State(client);
+        stopped.GetProperty("state").GetString().ShouldBe("stopped");
+        stopped.GetProperty("stopReason").GetString().ShouldBe("Interrupted");
+        stopped.GetProperty("thresholdsFinal").GetBoolean().ShouldBeTrue("the stopped run's own end-of-run evaluation");
+        stopped.GetProperty("thresholds").EnumerateArray().Select(t => t.GetProperty("result").GetString()).ShouldBe(["pass", "fail"]);
+        stopped.TryGetProperty("abortedBy", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task AbortThreshold_FailingInADashboardRun_StopsItAndSaysWhich()
+    {
+        await using DashboardHost host = await DashboardHost.StartAsync(
+            ["--host", _target.Address, "--slo", "p95<10s", "--slo", "rps>=100000 abort"], typeof(DashboardBrowserTests.DashUser));
+        using var client = new HttpClient { BaseAddress = host.Address };
+
+        (await client.PostAsync("api/start", Json("{\"users\":2,\"spawnRate\":20}"))).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(() => State(client).Result.GetProperty("state").GetString() == "stopped", "the abort threshold stops the run without a POST", timeoutMs: 20_000);
+
+        JsonElement stopped = await State(client);
+        stopped.GetProperty("stopReason").GetString().ShouldBe("ThresholdAborted");
+        stopped.GetProperty("thresholdsFinal").GetBoolean().ShouldBeTrue();
+        JsonElement[] thresholds = [.. stopped.GetProperty("thresholds").EnumerateArray()];
+        thresholds[0].GetProperty("abortedRun").GetBoolean().ShouldBeFalse();
+        thresholds[1].GetProperty("result").GetString().ShouldBe("fail");
+        thresholds[1].GetProperty("abort").GetBoolean().ShouldBeTrue();
+        thresholds[1].GetProperty("abortedRun").GetBoolean().ShouldBeTrue();
+        JsonElement aborted = stopped.GetProperty("abortedBy").EnumerateArray().ShouldHaveSingleItem();
+        aborted.GetProperty("expression").GetString().ShouldBe("rps>=100000 abort");
+        aborted.GetProperty("measured").GetDouble().ShouldBeGreaterThan(0);
+    }
+
     private static async Task<JsonElement> NextEventAsync(StreamReader reader)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

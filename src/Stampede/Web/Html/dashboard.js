@@ -1,6 +1,6 @@
 // Stampede's live dashboard. Numbers arrive as server-sent events (one per metrics snapshot, about once a
-// second); the buttons send JSON POSTs. Text from the run (request names, errors) is only ever set with
-// textContent, never parsed as HTML.
+// second); the buttons send JSON POSTs. Text from the run (request names, errors, thresholds) is only ever set
+// with textContent, never parsed as HTML.
 (function () {
   "use strict";
 
@@ -126,6 +126,80 @@
     });
   }
 
+  // ---- thresholds (--slo) ---------------------------------------------------------------------
+  var badges = { pass: ["pass", "pass"], fail: ["FAIL", "fail"], noData: ["NO DATA", "nodata"] };
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  function renderThresholds(v) {
+    var list = v.thresholds || [];
+    var panel = $("thresholds");
+    panel.hidden = list.length === 0;
+    if (!list.length) { return; }
+
+    var count = { pass: 0, fail: 0, noData: 0 };
+    var rows = list.map(function (t) {
+      count[t.result] = (count[t.result] || 0) + 1;
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-expression", t.expression);
+      tr.setAttribute("data-result", t.result);
+      if (t.abortedRun) { tr.className = "aborted"; }
+
+      var result = document.createElement("td");
+      var badge = document.createElement("span");
+      var b = badges[t.result] || [t.result, "nodata"];
+      badge.className = "badge " + b[1];
+      badge.textContent = b[0];
+      result.appendChild(badge);
+
+      var expression = document.createElement("td");
+      expression.textContent = t.expression;
+      if (t.abortedRun) {
+        var tag = document.createElement("span");
+        tag.className = "tag";
+        tag.textContent = "stopped the run";
+        expression.appendChild(tag);
+      }
+
+      var rowName = document.createElement("td");
+      rowName.textContent = t.row === null || t.row === undefined ? "Aggregated" : t.row;
+      var measured = document.createElement("td");
+      measured.textContent = t.measured === null || t.measured === undefined
+        ? "no data" + (t.note ? " (" + t.note + ")" : "")
+        : t.metric + " = " + t.measuredText;
+      [result, expression, rowName, measured].forEach(function (td) { tr.appendChild(td); });
+      return tr;
+    });
+    fill("thresholds-table", rows, "", 4);
+
+    var overall = $("thresholds-overall");
+    var text, kind;
+    if (!v.rows) {
+      kind = "";
+      text = v.state === "running" || v.state === "stopping"
+        ? "Waiting for the run's first snapshot."
+        : plural(list.length, "threshold", "thresholds") + ", measured with every snapshot once a run starts.";
+    } else {
+      var when = v.thresholdsFinal ? "At the end of the run" : "On the run so far";
+      if (count.fail === 0 && count.noData === 0) {
+        kind = "pass";
+        text = when + ": " + (list.length === 1 ? "the threshold passes." : "all " + list.length + " thresholds pass.");
+      } else {
+        var parts = [];
+        if (count.fail > 0) { parts.push(count.fail + " of " + list.length + (v.thresholdsFinal ? " FAILED" : " FAIL")); }
+        if (count.noData > 0) { parts.push(count.noData + " without data (not a pass)"); }
+        kind = count.fail > 0 ? "fail" : "nodata";
+        text = when + ": " + parts.join(", ") + ".";
+      }
+      (v.abortedBy || []).forEach(function (a) {
+        text += " The abort threshold " + a.expression + " stopped the run (" + a.metric + " = " + a.measuredText + ").";
+      });
+    }
+    overall.textContent = text;
+    overall.className = "overall" + (kind ? " " + kind : "");
+    panel.setAttribute("data-result", kind || "waiting");
+  }
+
   // ---- state ----------------------------------------------------------------------------------
   var labels = { ready: "Ready", running: "Running", stopping: "Stopping", stopped: "Stopped" };
   var lastState = null;
@@ -153,6 +227,7 @@
     }
     redraw();
     renderStats(v);
+    renderThresholds(v);
 
     var state = v.state;
     body.setAttribute("data-state", state);
