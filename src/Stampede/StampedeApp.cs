@@ -139,7 +139,7 @@ public static class StampedeApp
         {
             // The scenario and flags are valid; the dashboard creates a fresh test for each run it starts.
             test.Dispose();
-            return await Web.DashboardApp.RunAsync(settings, options, users, console, errors, time, cancellationToken).ConfigureAwait(false);
+            return await Web.DashboardApp.RunAsync(settings, gates, options, users, console, errors, time, cancellationToken).ConfigureAwait(false);
         }
 
         using (test)
@@ -190,29 +190,7 @@ public static class StampedeApp
             ExitCode = exitCode,
             ToolVersion = Version,
             Gates = checks,
-            Settings = new RunSettingsSummary
-            {
-                Host = settings.Host,
-                Users = settings.Users,
-                SpawnRate = settings.SpawnRate,
-                RunTimeSeconds = settings.RunTime?.TotalSeconds,
-                StopTimeoutSeconds = settings.StopTimeout.TotalSeconds,
-                RequestTimeoutSeconds = settings.RequestTimeout.TotalSeconds,
-                Shape = shape?.GetType().Name,
-                Tags = settings.Tags,
-                ExcludeTags = settings.ExcludeTags,
-                HttpVersion = settings.HttpVersion.ToString(),
-                SharedConnections = settings.SharedConnections,
-                Arguments = settings.Arguments,
-                Rate = settings.Rate,
-                RateStages = settings.RateStages ?? [],
-                Arrivals = settings.Arrivals,
-                Burstiness = settings.Burstiness,
-                MaxUsers = settings.MaxUsers,
-                PreAllocatedUsers = settings.PreAllocatedUsers,
-                Backlog = settings.Backlog,
-                MinDuration = settings.MinDuration,
-            },
+            Settings = SettingsSummary(settings, shape),
         };
 
         foreach (IRenderable part in StatsTables.Summary(result).Concat(GateTables.Summary(checks)))
@@ -325,6 +303,31 @@ public static class StampedeApp
             yield return (junit, new JUnitExporter(junit));
         }
     }
+
+    /// <summary>The run's settings as the outputs record them.</summary>
+    internal static RunSettingsSummary SettingsSummary(CliSettings settings, LoadShape? shape) => new()
+    {
+        Host = settings.Host,
+        Users = settings.Users,
+        SpawnRate = settings.SpawnRate,
+        RunTimeSeconds = settings.RunTime?.TotalSeconds,
+        StopTimeoutSeconds = settings.StopTimeout.TotalSeconds,
+        RequestTimeoutSeconds = settings.RequestTimeout.TotalSeconds,
+        Shape = shape?.GetType().Name,
+        Tags = settings.Tags,
+        ExcludeTags = settings.ExcludeTags,
+        HttpVersion = settings.HttpVersion.ToString(),
+        SharedConnections = settings.SharedConnections,
+        Arguments = settings.Arguments,
+        Rate = settings.Rate,
+        RateStages = settings.RateStages ?? [],
+        Arrivals = settings.Arrivals,
+        Burstiness = settings.Burstiness,
+        MaxUsers = settings.MaxUsers,
+        PreAllocatedUsers = settings.PreAllocatedUsers,
+        Backlog = settings.Backlog,
+        MinDuration = settings.MinDuration,
+    };
 
     private static string Describe(CliSettings settings, LoadShape? shape, LoadTest test)
     {

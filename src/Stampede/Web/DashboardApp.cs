@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Stampede.Cli;
+using Stampede.Gates;
 using Stampede.Load;
 using Stampede.Reports;
 using Stampede.Terminal;
@@ -12,13 +13,15 @@ namespace Stampede.Web;
 
 /// <summary>
 /// A scenario app without <c>--headless</c>: serves the live web dashboard, runs what it asks for until Ctrl-C,
-/// then prints the last run's summary and writes the command line's outputs (<c>--csv</c>, <c>--json</c>, <c>--html</c>)
-/// from it, as Locust does with its web UI.
+/// then prints the last run's summary and writes the command line's outputs (<c>--csv</c>, <c>--json</c>, <c>--html</c>,
+/// <c>--junit</c>, <c>--save-baseline</c>) from it, as Locust does with its web UI. Each run is judged by the same
+/// checks as a headless one (<c>--slo</c>, <c>--slo-file</c>, <c>--baseline</c>).
 /// </summary>
 internal static class DashboardApp
 {
     public static async Task<int> RunAsync(
         CliSettings settings,
+        GateInputs gates,
         LoadTestOptions template,
         Type[] users,
         IAnsiConsole console,
@@ -37,7 +40,7 @@ internal static class DashboardApp
         var runner = new DashboardRunner(
             request => OptionsFor(template, request),
             o => new LoadTest(o, users, time),
-            (result, request) => Report(result, request, settings),
+            (result, request) => Report(result, request, settings, gates),
             template.Thresholds);
         if (!console.Profile.Capabilities.Interactive && console.Profile.Width < 180)
         {
@@ -124,34 +127,25 @@ internal static class DashboardApp
         return options;
     }
 
-    private static RunReport Report(RunResult result, DashboardRunRequest request, CliSettings settings) => new()
+    private static RunReport Report(RunResult result, DashboardRunRequest request, CliSettings settings, GateInputs gates)
     {
-        Result = result,
-        ExitCode = result.HasErrors ? settings.ExitCodeOnError : 0,
-        ToolVersion = StampedeApp.Version,
-        Settings = new RunSettingsSummary
+        // The same checks as a headless run: thresholds, SLO objectives and the baseline decide the exit code.
+        GateResults checks = GateResults.Evaluate(gates, result);
+        return new RunReport
         {
-            Host = request.Host,
-            Users = request.Users,
-            SpawnRate = request.SpawnRate,
-            RunTimeSeconds = request.RunTime?.TotalSeconds,
-            StopTimeoutSeconds = settings.StopTimeout.TotalSeconds,
-            RequestTimeoutSeconds = settings.RequestTimeout.TotalSeconds,
-            Tags = settings.Tags,
-            ExcludeTags = settings.ExcludeTags,
-            HttpVersion = settings.HttpVersion.ToString(),
-            SharedConnections = settings.SharedConnections,
-            Arguments = settings.Arguments,
-            Rate = settings.Rate,
-            RateStages = settings.RateStages ?? [],
-            Arrivals = settings.Arrivals,
-            Burstiness = settings.Burstiness,
-            MaxUsers = settings.MaxUsers,
-            PreAllocatedUsers = settings.PreAllocatedUsers,
-            Backlog = settings.Backlog,
-            MinDuration = settings.MinDuration,
-        },
-    };
+            Result = result,
+            ExitCode = checks.ExitCode(result, settings.ExitCodeOnError),
+            ToolVersion = StampedeApp.Version,
+            Gates = checks,
+            Settings = StampedeApp.SettingsSummary(settings, shape: null) with
+            {
+                Host = request.Host,
+                Users = request.Users,
+                SpawnRate = request.SpawnRate,
+                RunTimeSeconds = request.RunTime?.TotalSeconds,
+            },
+        };
+    }
 
     private static async Task<int> ReportLastRunAsync(RunReport? report, CliSettings settings, IAnsiConsole console, TextWriter errors)
     {
@@ -165,7 +159,7 @@ internal static class DashboardApp
             return 0;
         }
 
-        foreach (IRenderable part in StatsTables.Summary(report.Result))
+        foreach (IRenderable part in StatsTables.Summary(report.Result).Concat(GateTables.Summary(report.Gates)))
         {
             console.Write(part);
         }
@@ -193,7 +187,7 @@ internal static class DashboardApp
             RunResult result = report.Result;
             console.MarkupLine(Markup.Escape(string.Create(
                 CultureInfo.InvariantCulture,
-                $"The last dashboard run ended ({result.StopReason}) after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {result.Stats.Total.Failures} failed; {result.Validity.Verdict}. Exit code {exitCode}.")));
+                $"The last dashboard run ended ({result.StopReason}) after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {result.Stats.Total.Failures} failed{report.Gates.Describe()}; {result.Validity.Verdict}. Exit code {exitCode}.")));
         }
 
         return exitCode;

@@ -249,6 +249,14 @@ public sealed class DashboardServerTests : IAsyncLifetime
         JsonElement aborted = stopped.GetProperty("abortedBy").EnumerateArray().ShouldHaveSingleItem();
         aborted.GetProperty("expression").GetString().ShouldBe("rps>=100000 abort");
         aborted.GetProperty("measured").GetDouble().ShouldBeGreaterThan(0);
+
+        // The run's outputs and the app's exit code carry the verdicts, as a headless run's do.
+        using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync("download/json"));
+        document.RootElement.GetProperty("run").GetProperty("exitCode").GetInt32().ShouldBe(3);
+        document.RootElement.GetProperty("thresholds").EnumerateArray().Select(t => t.GetProperty("result").GetString()).ShouldBe(["pass", "fail"]);
+        int exit = await host.StopAsync();
+        exit.ShouldBe(3, host.Errors.ToString() + host.Console.Output);
+        host.Console.Output.ShouldContain("FAILED 1 of 2 checks: rps>=100000 abort");
     }
 
     private static async Task<JsonElement> NextEventAsync(StreamReader reader)
