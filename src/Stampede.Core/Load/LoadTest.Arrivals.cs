@@ -104,7 +104,7 @@ public sealed partial class LoadTest
                 return;
             }
 
-            PrepareHotPath();
+            PrepareHotPath(_lanes.SelectMany(l => l.Class.Tasks).Select(t => t.Method));
             _dispatcher = new Thread(() =>
             {
                 try
@@ -148,25 +148,26 @@ public sealed partial class LoadTest
             return _done.Task;
         }
 
-        /// <summary>Compiles the methods an arrival runs through, which would otherwise be compiled at the first arrivals.</summary>
-        private static void PrepareHotPath()
+        /// <summary>
+        /// Compiles the methods an arrival runs through (the pool's own, and the scenario's task methods, which are
+        /// compiled, not run), which would otherwise be compiled at the first arrivals.
+        /// </summary>
+        private static void PrepareHotPath(IEnumerable<MethodInfo> taskMethods)
         {
             const BindingFlags Declared = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-            foreach (Type type in new[] { typeof(ArrivalPool), typeof(ArrivalSchedule), typeof(ArrivalCounters) })
+            IEnumerable<MethodInfo> own = new[] { typeof(ArrivalPool), typeof(ArrivalSchedule), typeof(ArrivalCounters) }.SelectMany(t => t.GetMethods(Declared));
+            foreach (MethodInfo method in own.Concat(taskMethods))
             {
-                foreach (MethodInfo method in type.GetMethods(Declared))
+                if (method.IsAbstract || method.ContainsGenericParameters)
                 {
-                    if (method.IsAbstract || method.ContainsGenericParameters)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    RuntimeHelpers.PrepareMethod(method.MethodHandle);
-                    if (method.GetCustomAttribute<AsyncStateMachineAttribute>()?.StateMachineType.GetMethod("MoveNext", Declared) is { } moveNext
-                        && !moveNext.ContainsGenericParameters)
-                    {
-                        RuntimeHelpers.PrepareMethod(moveNext.MethodHandle);
-                    }
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                if (method.GetCustomAttribute<AsyncStateMachineAttribute>()?.StateMachineType.GetMethod("MoveNext", Declared) is { } moveNext
+                    && !moveNext.ContainsGenericParameters)
+                {
+                    RuntimeHelpers.PrepareMethod(moveNext.MethodHandle);
                 }
             }
         }
@@ -233,6 +234,12 @@ public sealed partial class LoadTest
             Counters.Users = 0;
         }
 
+        /// <summary>Waits longer than this (ms) sleep on the stop token; shorter ones on a precise timer.</summary>
+        private const double LongWaitMs = 20;
+
+        /// <summary>How early (ms) a precise sleep aims, for the timer's slack; the rest is yielded away.</summary>
+        private const double SleepEarlyMs = 0.06;
+
         private ValueTask<bool> WaitUntilAsync(long start, double seconds, CancellationToken stopToken) =>
             _time == TimeProvider.System ? ValueTask.FromResult(WaitUntil(start, seconds, stopToken)) : WaitOnClockAsync(start, seconds, stopToken);
 
@@ -247,17 +254,35 @@ public sealed partial class LoadTest
                     return !stopToken.IsCancellationRequested;
                 }
 
-                if (waitMs >= 0.5)
+                if (stopToken.IsCancellationRequested)
                 {
-                    // The kernel wakes a sleeping thread within about 0.1 ms of the whole milliseconds asked.
-                    if (stopToken.WaitHandle.WaitOne(Math.Max(1, (int)Math.Min(waitMs, int.MaxValue / 2))))
+                    return false;
+                }
+
+                if (waitMs > LongWaitMs)
+                {
+                    // A long wait: on the stop token, so that a stop ends it, waking a little early.
+                    if (stopToken.WaitHandle.WaitOne((int)Math.Min(waitMs - SleepEarlyMs - 1, int.MaxValue / 2)))
+                    {
+                        return false;
+                    }
+                }
+                else if (PreciseSleep.IsSupported && waitMs > SleepEarlyMs)
+                {
+                    // A short one: the kernel's high-resolution timer, which wakes within about 0.05 ms.
+                    PreciseSleep.Sleep(waitMs - SleepEarlyMs);
+                }
+                else if (!PreciseSleep.IsSupported && waitMs >= 1.5)
+                {
+                    // Without it, whole milliseconds only, and the kernel may add about 0.1 ms to them.
+                    if (stopToken.WaitHandle.WaitOne((int)(waitMs - 0.5)))
                     {
                         return false;
                     }
                 }
                 else
                 {
-                    // Under half a millisecond to go: yield rather than oversleep.
+                    // The last few hundredths of a millisecond: yield rather than oversleep.
                     Thread.Yield();
                 }
             }

@@ -55,6 +55,12 @@ internal sealed class MetricsAggregator
         _graceTicks = (long)(IntervalGrace.TotalSeconds * _frequency);
     }
 
+    /// <summary>
+    /// Loads and compiles what an aggregator's construction needs (the histogram library), so that a run can
+    /// take its start timestamp before constructing one without the first arrivals paying for it.
+    /// </summary>
+    public static void Prepare() => _ = new RowAccumulator(trackTimeToFirstByte: true, trackLag: true);
+
     /// <summary>Users running now; written by the runner, read when an interval closes.</summary>
     public int Users
     {
