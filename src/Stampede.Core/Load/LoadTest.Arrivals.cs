@@ -282,7 +282,7 @@ public sealed partial class LoadTest
                 }
                 else
                 {
-                    // The last few hundredths of a millisecond: yield rather than oversleep.
+                    // The last moment (under 0.06 ms; under 1.5 ms without a precise sleep): yield rather than oversleep.
                     Thread.Yield();
                 }
             }
