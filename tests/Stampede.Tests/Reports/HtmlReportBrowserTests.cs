@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using Stampede.Reports;
+using Stampede.Tests.Browser;
 
 namespace Stampede.Tests.Reports;
 
@@ -102,22 +103,13 @@ public sealed class HtmlReportBrowserTests(HtmlReportBrowserTests.BrowserFixture
     /// <summary>One Chromium for the class: starting it is most of a browser test's time.</summary>
     public sealed class BrowserFixture : IAsyncLifetime
     {
-        public const string ChromiumPath = "/usr/bin/chromium";
-
         private IPlaywright? _playwright;
         private IBrowser? _browser;
 
         public async Task InitializeAsync()
         {
-            File.Exists(ChromiumPath).ShouldBeTrue($"{ChromiumPath} is missing: run ./test.sh, which installs Debian's chromium package, or apt-get install chromium.");
             _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Timeout = 30_000,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
+            _browser = await HeadlessChromium.LaunchAsync(_playwright);
         }
 
         public async Task DisposeAsync()
