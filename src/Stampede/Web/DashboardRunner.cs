@@ -153,8 +153,9 @@ internal sealed class DashboardRunner : IAsyncDisposable
 
     /// <summary>
     /// Resets the stats. While a run goes on, it is stopped and a fresh one started at once with the same settings and
-    /// the current user count, so every number, table and chart starts again from zero (the users ramp up again at the
-    /// spawn rate). After a run, it clears the finished run from the page; its downloads stay until the next run.
+    /// the current user count, so every number, table and chart starts again from zero; the users come back within the
+    /// first second (not at the spawn rate), as close as a fresh run gets to Locust's reset, which keeps them running.
+    /// After a run, it clears the finished run from the page; its downloads stay until the next run.
     /// </summary>
     public async Task<string?> ResetAsync()
     {
@@ -170,7 +171,7 @@ internal sealed class DashboardRunner : IAsyncDisposable
 
             DashboardView view = View;
             await StopLockedAsync().ConfigureAwait(false);
-            return StartLocked(view.Request!, view.TargetUsers);
+            return StartLocked(view.Request!, view.TargetUsers, usersAtOnce: true);
         }
         finally
         {
@@ -255,7 +256,13 @@ internal sealed class DashboardRunner : IAsyncDisposable
         }
     }
 
-    private string? StartLocked(DashboardRunRequest request, int users)
+    /// <param name="request">The run's settings.</param>
+    /// <param name="users">Target users.</param>
+    /// <param name="usersAtOnce">
+    /// After a reset: the users come back within the first second instead of ramping at the spawn rate, as if they had
+    /// kept running (Locust's reset keeps them); the spawn rate still applies to later changes of the user count.
+    /// </param>
+    private string? StartLocked(DashboardRunRequest request, int users, bool usersAtOnce = false)
     {
         request = request with { Users = users };
         LoadTestOptions options;
@@ -263,6 +270,11 @@ internal sealed class DashboardRunner : IAsyncDisposable
         try
         {
             options = _options(request);
+            if (usersAtOnce && !options.IsOpenModel)
+            {
+                options.SpawnRate = Math.Max(options.SpawnRate, users);
+            }
+
             test = _create(options);
         }
         catch (Exception ex) when (ex is ArgumentException or ScenarioException)

@@ -114,6 +114,31 @@ public sealed class DashboardServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reset_WhileRunning_StartsTheCountsAgainWithTheUsersBackAtOnce()
+    {
+        await using DashboardHost host = await DashboardHost.StartAsync(["--host", _target.Address], typeof(DashboardBrowserTests.DashUser));
+        using var client = new HttpClient { BaseAddress = host.Address };
+        (await client.PostAsync("api/start", Json("{\"users\":4,\"spawnRate\":20}"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Eventually.TrueAsync(() => State(client).Result.GetProperty("users").GetInt32() == 4, "four users run");
+
+        // A slow spawn rate from now on: after the reset, users that came back at that rate would take 12 s.
+        (await client.PostAsync("api/users", Json("{\"users\":4,\"spawnRate\":0.25}"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Eventually.TrueAsync(() => AggregatedRequests(State(client).Result) >= 30, "requests are counted", timeoutMs: 20_000);
+        long before = AggregatedRequests(await State(client));
+        int runBefore = (await State(client)).GetProperty("runId").GetInt32();
+
+        (await client.PostAsync("api/reset", Json("{}"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        JsonElement reset = await State(client);
+        reset.GetProperty("runId").GetInt32().ShouldBe(runBefore + 1);
+        reset.GetProperty("state").GetString().ShouldBe("running");
+        AggregatedRequests(reset).ShouldBeLessThan(before, "the counts start again");
+        await Eventually.TrueAsync(() => State(client).Result.GetProperty("users").GetInt32() == 4, "the four users are back within a few seconds, not at 0.25/s", timeoutMs: 6_000);
+        JsonElement later = await State(client);
+        later.GetProperty("spawnRate").GetDouble().ShouldBe(0.25, "the spawn rate for later changes is kept");
+    }
+
+    [Fact]
     public async Task Autostart_StartsARunWithTheCommandLineSettings()
     {
         await using DashboardHost host = await DashboardHost.StartAsync(["--host", _target.Address, "-u", "3", "-r", "30", "--autostart"], typeof(DashboardBrowserTests.DashUser));
@@ -278,6 +303,11 @@ public sealed class DashboardServerTests : IAsyncLifetime
         using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync("api/state"));
         return document.RootElement.Clone();
     }
+
+    private static long AggregatedRequests(JsonElement state) =>
+        state.TryGetProperty("rows", out JsonElement rows)
+            ? rows.EnumerateArray().Where(r => r.GetProperty("name").GetString() == "Aggregated").Select(r => r.GetProperty("requests").GetInt64()).FirstOrDefault()
+            : 0;
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
