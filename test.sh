@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the test suites need: `kill` (procps) sends signals to scenario processes;
-# `chromium` (/usr/bin/chromium) is the headless browser the HTML report tests drive with Playwright.
-packages=(procps chromium)
+# `chromium` (/usr/bin/chromium) is the headless browser the HTML report tests drive with Playwright;
+# `prometheus-node-exporter` (/usr/bin/prometheus-node-exporter) is the real exporter the target-monitoring tests scrape.
+packages=(procps chromium prometheus-node-exporter)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

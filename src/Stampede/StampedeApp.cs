@@ -110,7 +110,13 @@ public static class StampedeApp
             MaxUsers = settings.MaxUsers,
             MaxBacklog = settings.Backlog,
             MinDuration = settings.MinDuration,
+            Strict = settings.Strict,
             Thresholds = settings.Slos,
+            MetricsEndpoints = settings.MetricsEndpoints,
+            MetricsInterval = settings.MetricsInterval,
+            MetricsTimeout = settings.MetricsTimeout,
+            WatchPids = settings.WatchPids,
+            Watches = settings.Watches,
         };
 
         string? outputProblem = PrepareOutputs(settings);
@@ -368,6 +374,6 @@ public static class StampedeApp
             : string.Create(CultureInfo.InvariantCulture, $" (--exit-code-on-error {settings.ExitCodeOnError})");
         string verdict = result.Stats.Total.Failures == 0 && thrown == 0 ? "no request failed"
             : string.Create(CultureInfo.InvariantCulture, $"{result.Stats.Total.Failures} requests failed and {thrown} errors were raised{tolerance}");
-        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}{checks.Describe()}; {result.Validity.Verdict}. Exit code {exitCode}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}{checks.Describe()}; {result.Validity.Verdict}{(result.Validity.IsValid && result.Validity.Notes.Count > 0 ? $" (percentiles indicative for {result.Validity.Notes.Count} rows: too few samples)" : string.Empty)}{(result.Bottleneck is { Resource: not "none" } b ? $"; bottleneck: {b.Resource}" : string.Empty)}. Exit code {exitCode}.");
     }
 }

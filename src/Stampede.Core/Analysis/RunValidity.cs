@@ -7,14 +7,19 @@ namespace Stampede.Analysis;
 
 /// <summary>
 /// Whether a run's numbers can be trusted: VALID, or INVALID with every reason. A run is invalid when it
-/// delivered less than 99% of its open-model schedule, when a headline percentile (p50, p90, p95, p99)
-/// rests on too few samples, when it ran shorter than its minimum duration, or when the generator was
-/// bound (CPU above its threshold, or scheduling lag p99 above 5 ms) at any time.
+/// delivered less than 99% of its open-model schedule, when it ran shorter than its minimum duration, or
+/// when the generator was bound (CPU above its threshold, or scheduling lag p99 above 5 ms) at any time:
+/// what breaks the numbers. A headline percentile (p50, p90, p95, p99) resting on too few samples is only
+/// <i>indicative</i> (a note), unless the run is strict (<c>--strict</c>), which applies MLPerf LoadGen's rule
+/// and makes it a reason.
 /// </summary>
 /// <param name="IsValid">Whether no reason was found.</param>
 /// <param name="Reasons">Why the run is invalid, one sentence each; empty when valid.</param>
 public sealed record RunValidity(bool IsValid, IReadOnlyList<string> Reasons)
 {
+    /// <summary>What is indicative rather than invalid: percentiles on too few samples (without <c>--strict</c>).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Share of the scheduled iterations a run must start to be valid.</summary>
     public const double MinimumAchievedShare = 0.99;
 
@@ -24,16 +29,20 @@ public sealed record RunValidity(bool IsValid, IReadOnlyList<string> Reasons)
     /// <summary>The verdict word: <c>VALID</c> or <c>INVALID</c>.</summary>
     public string Verdict => IsValid ? "VALID" : "INVALID";
 
-    /// <summary>One line: <c>VALID</c>, or <c>INVALID: reason; reason</c>.</summary>
-    public override string ToString() => IsValid ? Verdict : $"{Verdict}: {string.Join("; ", Reasons)}";
+    /// <summary>One line: <c>VALID</c>, <c>VALID (indicative: note)</c>, or <c>INVALID: reason; reason</c>.</summary>
+    public override string ToString() => !IsValid ? $"{Verdict}: {string.Join("; ", Reasons)}"
+        : Notes.Count == 0 ? Verdict
+        : $"{Verdict} (indicative: {string.Join("; ", Notes)})";
 
     /// <summary>Judges a finished run.</summary>
     /// <param name="stats">The run's final statistics.</param>
     /// <param name="minDuration">The shortest run that counts (<c>--min-duration</c>), or <see langword="null"/>.</param>
-    public static RunValidity Judge(StatsSnapshot stats, TimeSpan? minDuration = null)
+    /// <param name="strict">Whether too few samples for a headline percentile make the run INVALID (MLPerf's rule) rather than indicative.</param>
+    public static RunValidity Judge(StatsSnapshot stats, TimeSpan? minDuration = null, bool strict = false)
     {
         ArgumentNullException.ThrowIfNull(stats);
         var reasons = new List<string>();
+        var notes = new List<string>();
 
         if (stats.Arrivals is { } arrivals && arrivals.DueIterations > 0)
         {
@@ -57,7 +66,7 @@ public sealed record RunValidity(bool IsValid, IReadOnlyList<string> Reasons)
             if (missing.Length > 0 && row.Requests > 0)
             {
                 double worst = missing[^1];
-                reasons.Add(Format(
+                (strict ? reasons : notes).Add(Format(
                     $"{Describe(row.Key)} has {row.Requests} samples: too few for {string.Join(", ", missing.Select(p => "p" + p.ToString(CultureInfo.InvariantCulture)))} (p{worst} needs {Sampling.MinimumSamples(worst)})"));
             }
         }
@@ -68,7 +77,7 @@ public sealed record RunValidity(bool IsValid, IReadOnlyList<string> Reasons)
                 $"the generator was bound for {stats.Generator.BoundSeconds} s from second {since + 1} ({string.Join(", ", stats.Generator.BoundReasons)}): its own delays may be in the numbers"));
         }
 
-        return new RunValidity(reasons.Count == 0, reasons);
+        return new RunValidity(reasons.Count == 0, reasons) { Notes = notes };
     }
 
     private static string Describe(RowKey key) => key.Method.Length == 0 ? "the aggregated row" : $"row {key.Method} {key.Name}";

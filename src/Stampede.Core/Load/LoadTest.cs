@@ -3,6 +3,7 @@ using Stampede.Analysis;
 using Stampede.Http;
 using Stampede.Metrics;
 using Stampede.Monitoring;
+using Stampede.Monitoring.Target;
 
 namespace Stampede.Load;
 
@@ -83,6 +84,9 @@ public sealed partial class LoadTest : IDisposable
 
     /// <summary>Raised when the generator warns about itself (CPU above the threshold).</summary>
     public event Action<GeneratorWarning>? GeneratorWarningRaised;
+
+    /// <summary>Raised when a target source warns (a failed scrape, a malformed exposition, a counter reset), on the source's task.</summary>
+    public event Action<TargetWarning>? TargetWarningRaised;
 
     /// <summary>The latest statistics, or <see langword="null"/> before the first second.</summary>
     public StatsSnapshot? Latest => _latest;
@@ -165,10 +169,17 @@ public sealed partial class LoadTest : IDisposable
         // The monitor reads the process's CPU from here on: the warm-up and the users' start-up are not the run's.
         var monitor = new GeneratorMonitor(_options.CpuWarningThresholdPercent);
         monitor.WarningRaised += w => GeneratorWarningRaised?.Invoke(w);
+        await using TargetMonitor? target = TargetMonitor.Create(_options, _time);
+        if (target is not null)
+        {
+            target.WarningRaised += w => TargetWarningRaised?.Invoke(w);
+        }
+
         long start = _time.GetTimestamp();
+        target?.Start(start);
         var aggregator = new MetricsAggregator(recorder, monitor, _time, start) { Arrivals = pool?.Counters };
         using var pumpStop = new CancellationTokenSource();
-        Task pump = PumpAsync(aggregator, monitor, start, pumpStop.Token);
+        Task pump = PumpAsync(aggregator, monitor, target, start, pumpStop.Token);
 
         StopReason reason;
         if (pool is not null)
@@ -198,21 +209,26 @@ public sealed partial class LoadTest : IDisposable
 
         await pumpStop.CancelAsync().ConfigureAwait(false);
         await pump.ConfigureAwait(false);
+        if (target is not null)
+        {
+            await target.StopAsync().ConfigureAwait(false);
+        }
 
         Volatile.Write(ref _users, 0);
         aggregator.Users = 0;
         aggregator.Complete(end);
         monitor.Sample(_time.GetElapsedTime(start, end), aggregator.Snapshot(end).History.Count);
-        StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true);
+        StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true) with { Target = target?.Current ?? TargetSnapshot.Empty };
         _latest = final;
         return new RunResult
         {
+            Bottleneck = BottleneckAnalyzer.Analyze(final, _options),
             Stats = final,
             StopReason = reason,
             Seed = seed,
             EndedAt = final.Timestamp,
             UserClasses = UserClasses,
-            Validity = RunValidity.Judge(final, _options.MinDuration),
+            Validity = RunValidity.Judge(final, _options.MinDuration, _options.Strict),
             Thresholds = ThresholdEvaluator.Evaluate(_options.Thresholds, final),
             AbortedBy = reason == StopReason.ThresholdAborted ? abortedBy! : [],
         };
@@ -342,7 +358,7 @@ public sealed partial class LoadTest : IDisposable
         }
     }
 
-    private async Task PumpAsync(MetricsAggregator aggregator, GeneratorMonitor monitor, long start, CancellationToken cancellationToken)
+    private async Task PumpAsync(MetricsAggregator aggregator, GeneratorMonitor monitor, TargetMonitor? target, long start, CancellationToken cancellationToken)
     {
         long frequency = _time.TimestampFrequency;
         long nextSecond = start + frequency;
@@ -361,6 +377,11 @@ public sealed partial class LoadTest : IDisposable
                 aggregator.CloseIntervals(now);
                 monitor.Sample(_time.GetElapsedTime(start, now), (now - start) / frequency);
                 StatsSnapshot snapshot = aggregator.Snapshot(now);
+                if (target is not null)
+                {
+                    snapshot = snapshot with { Target = target.Current };
+                }
+
                 _latest = snapshot;
                 try
                 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stampede.Analysis;
+using Stampede.Monitoring;
 
 namespace Stampede.Load;
 
@@ -118,6 +119,39 @@ public sealed class LoadTestOptions
     /// <value>Empty: nothing is checked.</value>
     public IReadOnlyList<Threshold> Thresholds { get; set; } = [];
 
+    /// <summary>
+    /// Prometheus endpoints of the system under test scraped every <see cref="MetricsInterval"/> while the load
+    /// runs (<c>--metrics-url</c>): node_exporter, DCGM, Triton, vLLM, kube-state-metrics, the demo server,
+    /// or any exporter whose series <see cref="Watches"/> maps. The run names its bottleneck from them.
+    /// </summary>
+    /// <remarks>Scrapes run on their own tasks with their own connections; a failing one is counted and shown, never fatal.</remarks>
+    /// <value>Empty: no endpoint is scraped.</value>
+    public IReadOnlyList<MetricsEndpoint> MetricsEndpoints { get; set; } = [];
+
+    /// <summary>How often each source is scraped (<c>--metrics-interval</c>).</summary>
+    /// <remarks>Shorter resolves a knee more finely but costs the exporter and the generator more; values land in the run's one-second history.</remarks>
+    /// <value>1 s.</value>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one scrape may take before it counts as failed (<c>--metrics-timeout</c>).</summary>
+    /// <value>2 s.</value>
+    public TimeSpan MetricsTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Local processes (and their children) whose CPU and resident memory are read from /proc every <see cref="MetricsInterval"/> (<c>--watch-pid</c>): a model server on the same machine without an exporter.</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<int> WatchPids { get; set; } = [];
+
+    /// <summary>Series the built-in recognition does not know, mapped to a resource (<c>--watch queue=my_queue_depth</c>).</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<SeriesMapping> Watches { get; set; } = [];
+
+    /// <summary>
+    /// Whether a headline percentile (p50 … p99) resting on fewer samples than MLPerf LoadGen's binomial bound
+    /// makes the run INVALID (<c>--strict</c>), as LoadGen rules; otherwise such a percentile is marked indicative.
+    /// </summary>
+    /// <value><see langword="false"/>.</value>
+    public bool Strict { get; set; }
+
     /// <summary>Whether this run uses the open model (a <see cref="Rate"/> or <see cref="RateStages"/>).</summary>
     public bool IsOpenModel => Rate is not null || RateStages.Count > 0;
 
@@ -209,6 +243,26 @@ public sealed class LoadTestOptions
         if (PreAllocatedUsers is { } pre && MaxUsers is { } max && pre > max)
         {
             throw Invalid(nameof(PreAllocatedUsers), pre, $"at most MaxUsers ({max})");
+        }
+
+        if (MetricsInterval < TimeSpan.FromMilliseconds(100) || MetricsInterval > TimeSpan.FromMinutes(5))
+        {
+            throw Invalid(nameof(MetricsInterval), MetricsInterval, "from 100 ms to 5 min");
+        }
+
+        if (MetricsTimeout <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(MetricsTimeout), MetricsTimeout, "a positive duration");
+        }
+
+        if (MetricsEndpoints.Any(e => e is null) || Watches.Any(w => w is null))
+        {
+            throw Invalid(nameof(MetricsEndpoints), "a list with a null entry", "lists without null entries");
+        }
+
+        if (WatchPids.FirstOrDefault(p => p <= 0) is var pid and not 0)
+        {
+            throw Invalid(nameof(WatchPids), pid, "process ids above 0");
         }
 
         if (Host is not null && (!Uri.TryCreate(Host, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))

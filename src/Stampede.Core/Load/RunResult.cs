@@ -24,6 +24,9 @@ public sealed record RunResult
     /// <summary>Whether the run's numbers can be trusted (VALID), or why not (INVALID and its reasons).</summary>
     public required RunValidity Validity { get; init; }
 
+    /// <summary>What limited the system under test, with the evidence from the watched resources.</summary>
+    public BottleneckAnalysis? Bottleneck { get; init; }
+
     /// <summary>Each of <see cref="LoadTestOptions.Thresholds"/> measured against <see cref="Stats"/>, in order; empty when none were given.</summary>
     public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
 

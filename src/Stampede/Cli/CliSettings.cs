@@ -62,6 +62,9 @@ internal sealed partial record CliSettings
 
     public TimeSpan? MinDuration { get; init; }
 
+    /// <summary><c>--strict</c>: under-sampled percentiles make the run INVALID.</summary>
+    public bool Strict { get; init; }
+
     public bool IsOpenModel => Rate is not null || RateStages is not null;
 
     /// <summary>Thresholds from repeated <c>--slo EXPR</c>, parsed.</summary>

@@ -42,6 +42,7 @@ internal sealed partial class CommandLine
     private readonly Option<int?> _maxUsers = new("--max-users") { Description = "Open model: most concurrent iterations (k6's maxVUs; default 1000). An arrival that finds them all busy is dropped and counted." };
     private readonly Option<int> _backlog = new("--backlog") { Description = "Open model: arrivals that may wait for a free user instead of being dropped (default 0); they start late and count from their intended start." };
     private readonly Option<TimeSpan?> _minDuration = new("--min-duration") { Description = "Judge a run shorter than this INVALID (MLPerf LoadGen requires 600s)." };
+    private readonly Option<bool> _strict = new("--strict") { Description = "MLPerf LoadGen's rule: a row with too few samples for p50/p90/p95/p99 makes the run INVALID (by default such percentiles are only marked indicative)." };
 
     private readonly RootCommand _root;
 
@@ -68,12 +69,13 @@ internal sealed partial class CommandLine
         _minDuration.CustomParser = r => ParsePositiveDuration(r, "--min-duration");
         _host.Validators.Add(ValidateHost);
         ConfigureGateOptions();
+        ConfigureTargetOptions();
 
         _root = new RootCommand(description)
         {
             _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _html, _stopTimeout, _exitCodeOnError,
             _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
-            _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration,
+            _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict,
         };
         foreach (Option option in GateOptions)
         {
@@ -81,6 +83,11 @@ internal sealed partial class CommandLine
         }
 
         foreach (Option option in WebOptions)
+        {
+            _root.Options.Add(option);
+        }
+
+        foreach (Option option in TargetOptions)
         {
             _root.Options.Add(option);
         }
@@ -154,11 +161,13 @@ internal sealed partial class CommandLine
             MaxUsers = result.GetValue(_maxUsers),
             Backlog = result.GetValue(_backlog),
             MinDuration = result.GetValue(_minDuration),
+            Strict = result.GetValue(_strict),
             Arguments = [.. args],
         };
 
         settings = WithGates(settings, result);
         settings = WithWeb(settings, result);
+        settings = WithTarget(settings, result);
         List<string> conflicts = Conflicts(settings, result);
         return conflicts.Count > 0 ? new ParseOutcome(null, conflicts, result) : new ParseOutcome(settings, [], result);
     }

@@ -2,9 +2,10 @@ namespace Stampede.Reports;
 
 /// <summary>
 /// Writes the run as one self-contained HTML page (<see cref="HtmlReportWriter"/>): settings and
-/// verdict, the checks (thresholds, SLO objectives, baseline comparison) when there were any,
-/// throughput, users and latency over time, latency distributions, the stats, failures and
-/// generator tables. It opens offline and requests nothing from the network.
+/// verdict, the analysis (bottleneck, knee, watched resources) when there is one, the checks
+/// (thresholds, SLO objectives, baseline comparison) when there were any, throughput, users and
+/// latency over time, latency distributions, the stats, failures, generator and target sources
+/// tables. It opens offline and requests nothing from the network.
 /// </summary>
 /// <remarks>
 /// The page is rendered from the run's <see cref="RunDocument"/>, as <c>stampede report run.json</c>

@@ -14,7 +14,7 @@ namespace Stampede.Reports;
 /// Only what the charts draw is embedded, not the run document: a long run's document carries a
 /// histogram per row per second, which would make the page many megabytes for nothing.
 /// </remarks>
-internal static class HtmlReportPayload
+internal static partial class HtmlReportPayload
 {
     /// <summary>Points per decade of the percentile curve (0%, 90%, 99%, … are one decade apart).</summary>
     public const int PointsPerDecade = 20;
@@ -71,6 +71,7 @@ internal static class HtmlReportPayload
         writer.WriteEndArray();
         WriteDistribution(writer, document);
         WriteGenerator(writer, document.Generator);
+        WriteAnalysis(writer, document);
         writer.WriteEndObject();
     }
 

@@ -8,9 +8,10 @@ using System.Text.RegularExpressions;
 namespace Stampede.Reports;
 
 /// <summary>
-/// Renders a run document as one self-contained HTML page: the settings, the verdict, the checks
-/// (thresholds, SLO objectives, baseline comparison) when the run was judged, the stats, failures and
-/// generator tables as HTML, and the charts drawn in the browser by uPlot from JSON embedded in the page.
+/// Renders a run document as one self-contained HTML page: the settings, the verdict, the analysis
+/// (bottleneck, knee, watched resources) when the run has one, the checks (thresholds, SLO objectives,
+/// baseline comparison) when the run was judged, the stats, failures, generator and target sources tables
+/// as HTML, and the charts drawn in the browser by uPlot from JSON embedded in the page.
 /// </summary>
 /// <remarks>
 /// The page makes no request of its own: uPlot, the styles and the chart script are inlined from
@@ -34,12 +35,17 @@ internal static partial class HtmlReportWriter
             ["uplot-css"] = Resource("uPlot.min.css"),
             ["report-css"] = Resource("report.css"),
             ["header"] = Header(document),
+            ["analysis-link"] = AnalysisLink(document),
             ["checks-link"] = ChecksLink(document),
+            ["analysis"] = Analysis(document),
             ["checks"] = Checks(document),
             ["settings"] = Settings(document),
             ["stats"] = Stats(document),
             ["failures"] = Failures(document),
             ["generator"] = Generator(document.Generator),
+            ["target-link"] = TargetLink(document),
+            ["target"] = Target(document),
+            ["analysis-definitions"] = AnalysisDefinitions(document),
             ["data"] = HtmlReportPayload.ToJson(document),
             ["uplot-js"] = ScriptSafe(Resource("uPlot.iife.min.js")),
             ["report-js"] = ScriptSafe(Resource("report.js")),

@@ -56,6 +56,14 @@ internal sealed record RunDocument
     /// <summary>The comparison with a baseline (<c>--baseline</c>); absent without one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RunDocumentBaselineComparison? Baseline { get; init; }
+
+    /// <summary>The system under test as watched (<c>--metrics-url</c>, <c>--watch-pid</c>); absent when nothing was.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentTarget? Target { get; init; }
+
+    /// <summary>The run's analyses: <c>analysis.bottleneck</c>; absent in documents written before it existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentAnalysis? Analysis { get; init; }
 }
 
 /// <summary>Whether a run's numbers can be trusted.</summary>
@@ -66,6 +74,10 @@ internal sealed record RunDocumentValidity
 
     /// <summary>Why the run is invalid, one sentence each; empty when valid.</summary>
     public required IReadOnlyList<string> Reasons { get; init; }
+
+    /// <summary>What is only indicative (percentiles on too few samples, without <c>--strict</c>); absent in older documents.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Notes { get; init; }
 }
 
 /// <summary>The open-model schedule's totals (see <see cref="Metrics.ArrivalStats"/>).</summary>

@@ -36,7 +36,7 @@ internal static class RunDocumentMapper
             Failures = [.. stats.Failures.Select(f => new RunDocumentFailure { Method = f.Method, Name = f.Name, Error = f.Error, Occurrences = f.Occurrences })],
             Errors = [.. stats.Errors.Select(e => new RunDocumentError { Source = e.Source, Type = e.Type, Message = e.Message, StackTrace = e.StackTrace, Count = e.Count })],
             Generator = ToGenerator(stats.Generator),
-            Validity = new RunDocumentValidity { Verdict = result.Validity.Verdict, Reasons = [.. result.Validity.Reasons] },
+            Validity = new RunDocumentValidity { Verdict = result.Validity.Verdict, Reasons = [.. result.Validity.Reasons], Notes = result.Validity.Notes.Count == 0 ? null : [.. result.Validity.Notes] },
             Arrivals = stats.Arrivals is { } a ? new RunDocumentArrivals
             {
                 TargetRate = a.TargetRate,
@@ -52,8 +52,70 @@ internal static class RunDocumentMapper
             Thresholds = RunDocumentChecksMapper.Thresholds(report.Gates),
             Slos = RunDocumentChecksMapper.Slos(report.Gates),
             Baseline = RunDocumentChecksMapper.Baseline(report.Gates),
+            Target = ToTarget(stats.Target),
+            Analysis = result.Bottleneck is { } b ? new RunDocumentAnalysis { Bottleneck = ToBottleneck(b) } : null,
         };
     }
+
+    private static RunDocumentTarget? ToTarget(TargetSnapshot target) => !target.IsWatching ? null : new RunDocumentTarget
+    {
+        IntervalSeconds = target.IntervalSeconds,
+        Sources = [.. target.Sources.Select(s => new RunDocumentTargetSource
+        {
+            Name = s.Name,
+            Url = s.Address,
+            Kind = s.Kind,
+            Scrapes = s.Scrapes,
+            Failures = s.Failures,
+            Timeouts = s.Timeouts,
+            LastError = s.LastError,
+            SamplesSeen = s.SamplesSeen,
+            MeanScrapeMs = Math.Round(s.MeanScrapeMs, 3),
+        })],
+        Series = [.. target.Series.Select(s => new RunDocumentTargetSeries
+        {
+            Source = s.Source,
+            Name = s.Name,
+            Labels = s.Labels,
+            Resource = s.Resource is { } r ? TargetResources.Name(r) : null,
+            Unit = s.Unit,
+            Kind = s.Kind,
+            Description = s.Description,
+            Capacity = s.Capacity,
+            CapacitySource = s.CapacitySource,
+            Values = s.Values,
+            Capacities = s.Capacities,
+        })],
+        Warnings = [.. target.Warnings.Select(w => new RunDocumentTargetWarning { AtSeconds = Math.Round(w.At.TotalSeconds, 3), Source = w.Source, Message = w.Message })],
+    };
+
+    /// <summary>The document form of a bottleneck verdict.</summary>
+    internal static RunDocumentBottleneck ToBottleneck(BottleneckAnalysis b) => new()
+    {
+        Resource = b.Resource,
+        Summary = b.Summary,
+        KneeKind = b.KneeKind,
+        AtSecond = b.AtSecond,
+        OfferedAtKnee = b.OfferedAtKnee,
+        OfferedUnit = b.OfferedUnit,
+        ThroughputAtKnee = b.ThroughputAtKnee,
+        P50AtKneeMs = b.P50AtKneeMs,
+        Evidence = [.. b.Evidence.Select(e => new RunDocumentEvidence
+        {
+            Resource = e.Resource,
+            Series = e.Series,
+            Source = e.Source,
+            Value = e.Value,
+            Capacity = e.Capacity,
+            Unit = e.Unit,
+            Utilization = e.Utilization,
+            State = e.State,
+            Detail = e.Detail,
+        })],
+        Watched = [.. b.Watched],
+        NotWatched = [.. b.NotWatched],
+        Advice = [.. b.Advice],
+    };
 
     /// <summary>The key of a percentile in <c>percentilesMs</c>: its Locust label without <c>%</c> (<c>50</c>, <c>99.9</c>).</summary>
     public static string PercentileKey(double percentile) => Percentiles.Label(percentile).TrimEnd('%');

@@ -34,6 +34,7 @@ internal sealed class LiveView
         _time = time;
         _showTables = showTables;
         test.GeneratorWarningRaised += _pending.Enqueue;
+        test.TargetWarningRaised += w => _pending.Enqueue(new GeneratorWarning(w.At, "Target: " + w.Message));
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)

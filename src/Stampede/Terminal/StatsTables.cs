@@ -46,12 +46,14 @@ internal static class StatsTables
                 Ms(row.GetPercentile(99)));
         }
 
-        if (warnings.Count == 0)
+        string? target = TargetTables.LiveLine(stats.Target);
+        if (warnings.Count == 0 && target is null)
         {
             return table;
         }
 
-        return new Rows([table, .. warnings.Select(w => new Markup($"[yellow]{Markup.Escape(w)}[/]"))]);
+        IEnumerable<IRenderable> lines = target is null ? [] : [new Markup(Markup.Escape(target))];
+        return new Rows([table, .. lines, .. warnings.Select(w => new Markup($"[yellow]{Markup.Escape(w)}[/]"))]);
     }
 
     /// <summary>The end-of-run summary: request statistics, percentiles, failures, errors and warnings.</summary>
@@ -159,6 +161,11 @@ internal static class StatsTables
             yield return new Markup($"[yellow]Warning: {Markup.Escape(warning.Message)}[/]{Environment.NewLine}");
         }
 
+        foreach (IRenderable part in TargetTables.Summary(result.Bottleneck, stats.Target))
+        {
+            yield return part;
+        }
+
         yield return Verdict(result);
     }
 
@@ -167,7 +174,8 @@ internal static class StatsTables
     {
         if (result.Validity.IsValid)
         {
-            return new Markup($"Verdict: [green]VALID[/]{Environment.NewLine}");
+            return new Markup($"Verdict: [green]VALID[/]{Environment.NewLine}"
+                + string.Concat(result.Validity.Notes.Select(n => $"  indicative: {Markup.Escape(n)}{Environment.NewLine}")));
         }
 
         return new Markup($"Verdict: [red]INVALID[/]{Environment.NewLine}"

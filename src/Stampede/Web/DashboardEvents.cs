@@ -6,8 +6,9 @@ namespace Stampede.Web;
 
 /// <summary>
 /// Writes a <see cref="DashboardView"/> as the JSON of one server-sent event: run state, the thresholds and their
-/// verdicts, the stats and failures tables, and the chart points (requests/s, failures/s, users, p50 and p95 of each
-/// one-second interval) that the client does not have yet.
+/// verdicts, the watched target's latest values and the bottleneck verdict, the stats and failures tables, and the
+/// chart points (requests/s, failures/s, users, p50 and p95 of each one-second interval, and each target series)
+/// that the client does not have yet.
 /// </summary>
 internal static partial class DashboardEvents
 {
@@ -47,6 +48,7 @@ internal static partial class DashboardEvents
             }
 
             WriteThresholds(json, view);
+            WriteTarget(json, view);
 
             StatsSnapshot? stats = view.Stats;
             json.WriteNumber("users", view.State == DashboardRunState.Running ? stats?.Users ?? 0 : 0);
@@ -141,6 +143,7 @@ internal static partial class DashboardEvents
         WriteSeries(json, "users", stats, from, i => i.Users);
         WriteSeries(json, "p50", stats, from, i => i.Total.Requests > 0 ? Percentile(i.Total, 50) : null);
         WriteSeries(json, "p95", stats, from, i => i.Total.Requests > 0 ? Percentile(i.Total, 95) : null);
+        WriteTargetPoints(json, stats, from);
         json.WriteEndObject();
         return count;
     }

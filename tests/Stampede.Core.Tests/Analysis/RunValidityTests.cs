@@ -46,11 +46,24 @@ public sealed class RunValidityTests
     }
 
     [Fact]
-    public void Judge_TooFewSamplesForP99_IsInvalidNamingTheRowAndTheMinimum()
+    public void Judge_TooFewSamplesForP99_IsValidWithAnIndicativeNote()
     {
         Record(count: 500, seconds: 10);
 
         RunValidity validity = RunValidity.Judge(Finish(10));
+
+        validity.IsValid.ShouldBeTrue();
+        validity.Reasons.ShouldBeEmpty();
+        validity.Notes.ShouldContain(n => n.Contains("row GET /a has 500 samples") && n.Contains("p99 needs 662"));
+        validity.ToString().ShouldStartWith("VALID (indicative: ");
+    }
+
+    [Fact]
+    public void Judge_TooFewSamplesForP99Strict_IsInvalidNamingTheRowAndTheMinimum()
+    {
+        Record(count: 500, seconds: 10);
+
+        RunValidity validity = RunValidity.Judge(Finish(10), strict: true);
 
         validity.IsValid.ShouldBeFalse();
         validity.Reasons.ShouldContain(r => r.Contains("row GET /a has 500 samples") && r.Contains("p99 needs 662"));

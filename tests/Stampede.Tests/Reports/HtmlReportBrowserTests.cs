@@ -19,6 +19,9 @@ public sealed class HtmlReportBrowserTests(HtmlReportBrowserTests.BrowserFixture
     /// <summary>Where the screenshot of the checks of the fixed run with checks is left for a person to look at.</summary>
     public static string ChecksScreenshotPath { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots", "html-report-checks.png");
 
+    /// <summary>Where the screenshot of the Analysis section of the fixed run that watched its target is left for a person to look at.</summary>
+    public static string AnalysisScreenshotPath { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots", "html-report-analysis.png");
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
@@ -83,6 +86,78 @@ public sealed class HtmlReportBrowserTests(HtmlReportBrowserTests.BrowserFixture
 
         probe.Requests.ShouldBe([new Uri(path).AbsoluteUri]);
         probe.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Report_WithTarget_ShowsTheBottleneckTheKneeAndEachResourcesChart()
+    {
+        string path = Path.Combine(_directory, "report-target.html");
+        await HtmlReportWriter.WriteAsync(await HtmlReportFiles.ReadRunWithTargetAsync(), path);
+        await using PageProbe probe = await browser.OpenAsync();
+
+        await probe.Page.GotoAsync(new Uri(path).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await probe.Page.WaitForSelectorAsync("body[data-charts-ready]", new() { State = WaitForSelectorState.Attached });
+
+        // The run's 5 charts, and the analysis' throughput, latency and 4 resources (cpu, memory, queue, concurrency).
+        (await probe.Page.GetAttributeAsync("body", "data-charts-ready")).ShouldBe("11");
+        (await probe.Page.InnerTextAsync("#bottleneck strong")).ShouldBe("Bottleneck: cpu");
+        (await probe.Page.Locator("#bottleneck").EvaluateAsync<string>("p => getComputedStyle(p).borderLeftColor")).ShouldBe("rgb(161, 98, 7)");
+        (await probe.Page.Locator("#evidence-table .badge.saturated").EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor")).ShouldBe("rgb(185, 28, 28)");
+        string[] charts = ["chart-analysis-throughput", "chart-analysis-latency", "chart-resource-0", "chart-resource-1", "chart-resource-2", "chart-resource-3"];
+        foreach (string chart in charts)
+        {
+            (await probe.Page.Locator($"#{chart} .uplot canvas").CountAsync()).ShouldBe(1, $"#{chart} has no uPlot canvas");
+            (await probe.Page.Locator($"#{chart} canvas").EvaluateAsync<int>("c => c.width")).ShouldBeGreaterThan(200);
+
+            // The knee (history second 9, drawn at x = 10) inside each plot, at the same x in every chart of a column.
+            ILocator knee = probe.Page.Locator($"#{chart} .knee-line");
+            (await knee.CountAsync()).ShouldBe(1, $"#{chart} has no knee line");
+            (await knee.IsVisibleAsync()).ShouldBeTrue($"#{chart}'s knee line is hidden");
+            (await knee.InnerTextAsync()).ShouldBe("knee");
+        }
+
+        double[] lefts = await KneesAsync();
+        for (int i = 2; i < lefts.Length; i++)
+        {
+            lefts[i].ShouldBe(lefts[i % 2], tolerance: 1, $"{charts[i]}'s knee is not under {charts[i % 2]}'s");
+        }
+
+        // One cursor: hovering the cpu chart moves the cursor of the throughput chart (above it) to the same second.
+        ILocator over = probe.Page.Locator("#chart-resource-0 .u-over");
+        await over.ScrollIntoViewIfNeededAsync();
+        var box = (await over.BoundingBoxAsync())!;
+        await probe.Page.Mouse.MoveAsync(box.X + (box.Width * 0.5f), box.Y + (box.Height * 0.5f));
+        double cursor = await probe.Page.Locator("#chart-resource-0 .u-cursor-x").EvaluateAsync<double>("c => c.getBoundingClientRect().left");
+        double synced = await probe.Page.Locator("#chart-analysis-throughput .u-cursor-x").EvaluateAsync<double>("c => c.getBoundingClientRect().left");
+        cursor.ShouldBe(box.X + (box.Width * 0.5), tolerance: 1.5);
+        synced.ShouldBe(cursor, tolerance: 1.5);
+
+        // One zoom: dragging across the cpu chart (about 0:06 to 0:14) zooms every chart, so the knees still line up.
+        double[] before = await KneesAsync();
+        await probe.Page.Mouse.MoveAsync(box.X + (box.Width * 0.3f), box.Y + (box.Height * 0.5f));
+        await probe.Page.Mouse.DownAsync();
+        await probe.Page.Mouse.MoveAsync(box.X + (box.Width * 0.7f), box.Y + (box.Height * 0.5f), new() { Steps = 5 });
+        await probe.Page.Mouse.UpAsync();
+        double[] zoomed = await KneesAsync();
+        Math.Abs(zoomed[2] - before[2]).ShouldBeGreaterThan(10, "the drag did not zoom the cpu chart");
+        for (int i = 0; i < zoomed.Length; i++)
+        {
+            (zoomed[i] - before[i]).ShouldBe(zoomed[2] - before[2], tolerance: 1, $"{charts[i]} did not zoom with the cpu chart");
+        }
+
+        // Double-click zooms them all out again.
+        await over.DblClickAsync();
+        (await KneesAsync()).ShouldBe(before, tolerance: 1);
+
+        await probe.Page.Mouse.MoveAsync(0, 0);
+        await probe.Page.Locator("#analysis").ScreenshotAsync(new() { Path = AnalysisScreenshotPath });
+        await probe.Page.Locator("#target").ScreenshotAsync(new() { Path = Path.Combine(Path.GetDirectoryName(AnalysisScreenshotPath)!, "html-report-target.png") });
+
+        probe.Requests.ShouldBe([new Uri(path).AbsoluteUri]);
+        probe.Problems.ShouldBeEmpty();
+
+        async Task<double[]> KneesAsync() =>
+            [.. await Task.WhenAll(charts.Select(c => probe.Page.Locator($"#{c} .knee-line").EvaluateAsync<double>("l => l.getBoundingClientRect().left")))];
     }
 
     [Fact]

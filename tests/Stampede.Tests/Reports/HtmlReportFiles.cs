@@ -28,9 +28,21 @@ internal static partial class HtmlReportFiles
     /// </summary>
     public static string RunWithChecksDocumentPath => Path.Combine(Directory, "run-checks.json");
 
+    /// <summary>
+    /// run.json with what a run that watched the system under test adds: a <c>target</c> with two sources (the
+    /// demo's Prometheus endpoint, whose scrape at second 3 timed out, and the local process pid 4242) and five
+    /// series (CPU in cores of 2, resident memory without a capacity, the queue of 64 with a label, the workers
+    /// busy of 2, and an inference time kept as evidence only), one value per history second; and an
+    /// <c>analysis.bottleneck</c> naming <c>cpu</c> at the throughput plateau from history second 9, with the
+    /// evidence of the four resources. Hand-written: its target values are made up to match the run's ramp.
+    /// </summary>
+    public static string RunWithTargetDocumentPath => Path.Combine(Directory, "run-target.json");
+
     public static Task<RunDocument> ReadRunAsync() => RunDocumentReader.ReadAsync(RunDocumentPath);
 
     public static Task<RunDocument> ReadRunWithChecksAsync() => RunDocumentReader.ReadAsync(RunWithChecksDocumentPath);
+
+    public static Task<RunDocument> ReadRunWithTargetAsync() => RunDocumentReader.ReadAsync(RunWithTargetDocumentPath);
 
     /// <summary>The JSON payload embedded in <paramref name="html"/>.</summary>
     public static JsonObject Payload(string html)

@@ -1,7 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
+using Stampede.Analysis;
+using Stampede.Load;
+using Stampede.Metrics;
 using Stampede.Tests.Browser;
 using Stampede.Tests.Infrastructure;
+using Stampede.Web;
 
 namespace Stampede.Tests.Web;
 
@@ -155,6 +159,77 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.WaitForFunctionAsync("() => document.getElementById('thresholds-overall').textContent.startsWith('At the end of the run')");
         (await page.InnerTextAsync("#thresholds-overall")).ShouldContain("1 of 3 FAILED");
         (await page.Locator($"{Rows}[data-expression='rps>=100000'] .badge.fail").CountAsync()).ShouldBe(1);
+
+        requests.ShouldAllBe(url => url.StartsWith(origin + "/", StringComparison.Ordinal), "the dashboard requested something from elsewhere");
+        problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Dashboard_WatchingTheTarget_ShowsItsValuesChartAndTheBottleneck()
+    {
+        // The page is the real dashboard's; its event stream is two events written by DashboardEvents from views whose
+        // target was built by hand (DashboardEventsTests.Watched): a running second, then the ended run with its verdict.
+        await using DashboardHost host = await DashboardHost.StartAsync(["--host", _target.Address, "-u", "1", "-r", "1"], typeof(DashUser));
+        string origin = host.Address.GetLeftPart(UriPartial.Authority);
+        var requests = new ConcurrentQueue<string>();
+        var problems = new ConcurrentQueue<string>();
+        await using IBrowserContext context = await NewContextAsync(origin, requests);
+        StatsSnapshot stats = DashboardEventsTests.Watched(DashboardEventsTests.TenPerSecondFor10Seconds());
+        var result = new RunResult
+        {
+            Stats = stats,
+            StopReason = StopReason.RunTimeElapsed,
+            Seed = 1,
+            EndedAt = stats.Timestamp,
+            UserClasses = [],
+            Validity = RunValidity.Judge(stats),
+            Bottleneck = new BottleneckAnalysis { Resource = "cpu", Summary = "The process ran out of CPU: <b>1.5 of 2 cores</b>.", AtSecond = 7 },
+        };
+        string running = DashboardEvents.Write(new DashboardView { Version = 1, RunId = 1, State = DashboardRunState.Running, TargetUsers = 1, Stats = stats }, 0, out int points);
+        string stopped = DashboardEvents.Write(new DashboardView { Version = 2, RunId = 1, State = DashboardRunState.Stopped, TargetUsers = 1, Stats = stats, Result = result }, points, out _);
+        await context.RouteAsync(origin + "/events", route => route.FulfillAsync(new()
+        {
+            Status = 200,
+            ContentType = "text/event-stream",
+            Body = $"retry: 600000\n\ndata: {running}\n\ndata: {stopped}\n\n",
+        }));
+        IPage page = await context.NewPageAsync();
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                problems.Enqueue($"console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => problems.Enqueue($"uncaught: {e}");
+
+        await page.GotoAsync(host.Address.AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync("body[data-state=stopped][data-target-series='4']", new() { State = WaitForSelectorState.Attached });
+
+        // The table: one row per series with its latest value and share of capacity.
+        (await page.IsVisibleAsync("#target")).ShouldBeTrue();
+        ILocator rows = page.Locator("#target-table tbody tr");
+        (await rows.CountAsync()).ShouldBe(4);
+        (await rows.Nth(0).InnerTextAsync()).ShouldContain("cpu");
+        (await rows.Nth(0).InnerTextAsync()).ShouldContain("1.5 cores");
+        (await rows.Nth(0).InnerTextAsync()).ShouldContain("75% of 2 cores");
+        (await rows.Nth(1).InnerTextAsync()).ShouldContain("191 MiB");
+        (await rows.Nth(2).InnerTextAsync()).ShouldContain("stampede_demo_queue_length{model=\"resnet18\"}");
+        (await page.InnerTextAsync("#target-sources")).ShouldContain("demo (prometheus, http://127.0.0.1:8080/metrics): 11 scrapes, 1 failed (1 timed out), last: timed out after 500 ms");
+
+        // The chart beside RPS and latency, with every point of the run.
+        (await page.IsVisibleAsync("#target-figure")).ShouldBeTrue();
+        (await page.Locator("#chart-target .uplot canvas").CountAsync()).ShouldBe(1);
+        (await page.Locator("#chart-target .u-legend .u-series").CountAsync()).ShouldBe(4);
+        (await page.Locator("#chart-rps").EvaluateAsync<double>("e => e.getBoundingClientRect().top")).ShouldBe(
+            await page.Locator("#chart-target").EvaluateAsync<double>("e => e.getBoundingClientRect().top"), tolerance: 1);
+
+        // The verdict at the end, as text.
+        (await page.InnerTextAsync("#target-bottleneck-headline")).ShouldBe("Bottleneck: cpu");
+        (await page.InnerTextAsync("#target-bottleneck-summary")).ShouldBe("The process ran out of CPU: <b>1.5 of 2 cores</b>.");
+        (await page.Locator("#target b").CountAsync()).ShouldBe(0);
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-target.png"), FullPage = true });
 
         requests.ShouldAllBe(url => url.StartsWith(origin + "/", StringComparison.Ordinal), "the dashboard requested something from elsewhere");
         problems.ShouldBeEmpty();

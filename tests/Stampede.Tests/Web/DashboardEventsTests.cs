@@ -2,12 +2,16 @@ using System.Text.Json;
 using Stampede.Analysis;
 using Stampede.Load;
 using Stampede.Metrics;
+using Stampede.Monitoring;
 using Stampede.Tests.Reports;
 using Stampede.Web;
 
 namespace Stampede.Tests.Web;
 
-/// <summary>The thresholds in the dashboard's events, written from views built on real histograms with known values.</summary>
+/// <summary>
+/// The thresholds and the watched target in the dashboard's events, written from views built on real histograms with
+/// known values and target snapshots built by hand.
+/// </summary>
 public sealed class DashboardEventsTests
 {
     private static readonly Threshold P95 = Threshold.Parse("p95<300ms");
@@ -116,7 +120,168 @@ public sealed class DashboardEventsTests
         aborted.GetProperty("measuredText").GetString().ShouldBe("12.5 req/s");
     }
 
-    private static StatsSnapshot TenPerSecondFor10Seconds()
+    [Fact]
+    public void Write_SnapshotWatchingTheTarget_CarriesEachSeriesLatestValueAndEachSourcesScrapes()
+    {
+        StatsSnapshot stats = Watched(TenPerSecondFor10Seconds());
+
+        JsonElement target = Write(new DashboardView { Version = 2, RunId = 1, State = DashboardRunState.Running, Stats = stats }).GetProperty("target");
+
+        target.GetProperty("intervalSeconds").GetDouble().ShouldBe(1);
+        JsonElement[] sources = [.. target.GetProperty("sources").EnumerateArray()];
+        sources.Select(s => s.GetProperty("name").GetString()).ShouldBe(["demo", "pid 4242"]);
+        sources[0].GetProperty("kind").GetString().ShouldBe("prometheus");
+        sources[0].GetProperty("url").GetString().ShouldBe("http://127.0.0.1:8080/metrics");
+        sources[0].GetProperty("scrapes").GetInt64().ShouldBe(11);
+        sources[0].GetProperty("failures").GetInt64().ShouldBe(1);
+        sources[0].GetProperty("timeouts").GetInt64().ShouldBe(1);
+        sources[0].GetProperty("lastError").GetString().ShouldBe("timed out after 500 ms");
+        sources[0].GetProperty("up").GetBoolean().ShouldBeTrue();
+        sources[1].TryGetProperty("lastError", out _).ShouldBeFalse();
+
+        JsonElement[] series = [.. target.GetProperty("series").EnumerateArray()];
+        series.Select(s => s.GetProperty("name").GetString()).ShouldBe(["process_cpu_seconds_total", "process_resident_memory_bytes", "stampede_demo_queue_length{model=\"resnet18\"}", "stampede_demo_workers_busy"]);
+
+        // CPU: the last second had no scrape, so the latest value is the one before it, 1.5 of 2 cores.
+        series[0].GetProperty("resource").GetString().ShouldBe("cpu");
+        series[0].GetProperty("unit").GetString().ShouldBe("cores");
+        series[0].GetProperty("source").GetString().ShouldBe("pid 4242");
+        series[0].GetProperty("value").GetDouble().ShouldBe(1.5);
+        series[0].GetProperty("capacity").GetDouble().ShouldBe(2);
+        series[0].GetProperty("normalised").GetBoolean().ShouldBeTrue();
+        series[0].GetProperty("percent").GetDouble().ShouldBe(75);
+
+        // Memory: no capacity known, so no share of it.
+        series[1].GetProperty("value").GetDouble().ShouldBe(2e8);
+        series[1].GetProperty("capacity").ValueKind.ShouldBe(JsonValueKind.Null);
+        series[1].GetProperty("normalised").GetBoolean().ShouldBeFalse();
+        series[1].GetProperty("percent").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        // Queue: 16 of 64.
+        series[2].GetProperty("percent").GetDouble().ShouldBe(25);
+
+        // Workers: the pool grew to 4 in the last second, so 3 busy is 75% of the capacity of that second.
+        series[3].GetProperty("capacity").GetDouble().ShouldBe(4);
+        series[3].GetProperty("percent").GetDouble().ShouldBe(75);
+        target.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ShouldBe(["demo: the scrape timed out after 500 ms"]);
+    }
+
+    [Fact]
+    public void Write_SnapshotWatchingTheTarget_PointsAreEachSeriesPerSecondAlignedWithTheTimeAxis()
+    {
+        StatsSnapshot stats = Watched(TenPerSecondFor10Seconds());
+        var view = new DashboardView { Version = 2, RunId = 1, State = DashboardRunState.Running, Stats = stats };
+
+        using JsonDocument all = JsonDocument.Parse(DashboardEvents.Write(view, 0, out int to));
+        using JsonDocument later = JsonDocument.Parse(DashboardEvents.Write(view, 7, out _));
+
+        JsonElement points = all.RootElement.GetProperty("points");
+        int seconds = points.GetProperty("time").GetArrayLength();
+        seconds.ShouldBe(stats.History.Count);
+        to.ShouldBe(seconds);
+        JsonElement[] target = [.. points.GetProperty("target").EnumerateArray()];
+        target.Length.ShouldBe(4);
+        target.ShouldAllBe(t => t.GetArrayLength() == seconds);
+
+        // % of capacity for CPU (cores of 2) and the workers (of 2, then 4), raw bytes for memory, a gap where none was read.
+        Numbers(target[0]).ShouldBe(Cpu.Select(v => v is { } c ? (double?)(c / 2 * 100) : null));
+        Numbers(target[1])[0].ShouldBe(2e8);
+        Numbers(target[3])[^1].ShouldBe(75);
+        Numbers(target[3])[0].ShouldBe(50);
+
+        // A client that has 7 points gets the rest of each series only.
+        JsonElement[] rest = [.. later.RootElement.GetProperty("points").GetProperty("target").EnumerateArray()];
+        rest.ShouldAllBe(t => t.GetArrayLength() == seconds - 7);
+        Numbers(rest[0]).ShouldBe(Numbers(target[0]).Skip(7));
+    }
+
+    [Fact]
+    public void Write_NothingWatched_HasNoTargetNorTargetPoints()
+    {
+        JsonElement e = Write(new DashboardView { Version = 1, RunId = 1, State = DashboardRunState.Running, Stats = TenPerSecondFor10Seconds() });
+
+        e.TryGetProperty("target", out _).ShouldBeFalse();
+        e.TryGetProperty("bottleneck", out _).ShouldBeFalse();
+        e.GetProperty("points").TryGetProperty("target", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Write_StoppedViewWithABottleneck_CarriesTheVerdictsSummary()
+    {
+        StatsSnapshot stats = Watched(TenPerSecondFor10Seconds());
+        var result = new RunResult
+        {
+            Stats = stats,
+            StopReason = StopReason.RunTimeElapsed,
+            Seed = 1,
+            EndedAt = stats.Timestamp,
+            UserClasses = [],
+            Validity = RunValidity.Judge(stats),
+            Bottleneck = new BottleneckAnalysis { Resource = "cpu", Summary = "The process ran out of CPU: 1.96 of 2 cores <98%>.", AtSecond = 6 },
+        };
+
+        JsonElement e = Write(new DashboardView { Version = 9, RunId = 1, State = DashboardRunState.Stopped, Stats = stats, Result = result });
+
+        JsonElement bottleneck = e.GetProperty("bottleneck");
+        bottleneck.GetProperty("resource").GetString().ShouldBe("cpu");
+        bottleneck.GetProperty("headline").GetString().ShouldBe("Bottleneck: cpu");
+        bottleneck.GetProperty("summary").GetString().ShouldBe("The process ran out of CPU: 1.96 of 2 cores <98%>.");
+        bottleneck.GetProperty("atSecond").GetInt64().ShouldBe(6);
+        e.GetProperty("target").GetProperty("series").GetArrayLength().ShouldBe(4);
+    }
+
+    /// <summary>CPU of pid 4242 in cores, one per history interval (11: the request at 10 s closes an eleventh); the last had no scrape.</summary>
+    private static readonly double?[] Cpu = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.5, 1.5, 1.5, null];
+
+    /// <summary><paramref name="stats"/> with a target watched by hand: two sources and four series, one value per history interval.</summary>
+    internal static StatsSnapshot Watched(StatsSnapshot stats)
+    {
+        stats.History.Count.ShouldBe(Cpu.Length);
+        var target = new TargetSnapshot
+        {
+            Sources =
+            [
+                new TargetSourceStats { Name = "demo", Address = "http://127.0.0.1:8080/metrics", Kind = "prometheus", Scrapes = 11, Failures = 1, Timeouts = 1, LastError = "timed out after 500 ms", Up = true, MeanScrapeMs = 3.4 },
+                new TargetSourceStats { Name = "pid 4242", Address = "/proc/4242", Kind = "process", Scrapes = 11, Up = true, MeanScrapeMs = 0.1 },
+            ],
+            Series =
+            [
+                new TargetSeries { Source = "pid 4242", Name = "process_cpu_seconds_total", Resource = TargetResource.Cpu, Unit = "cores", Kind = "rate", Description = "CPU used by the process", Capacity = 2, Values = Cpu },
+                new TargetSeries { Source = "pid 4242", Name = "process_resident_memory_bytes", Resource = TargetResource.Memory, Unit = "bytes", Kind = "gauge", Description = "Memory resident in RAM", Values = [.. Enumerable.Repeat<double?>(2e8, 11)] },
+                new TargetSeries
+                {
+                    Source = "demo",
+                    Name = "stampede_demo_queue_length",
+                    Labels = new Dictionary<string, string> { ["model"] = "resnet18" },
+                    Resource = TargetResource.Queue,
+                    Unit = "requests",
+                    Kind = "gauge",
+                    Description = "Requests waiting",
+                    Capacity = 64,
+                    Values = [0, 0, 0, null, 0, 2, 4, 8, 12, 14, 16],
+                },
+                new TargetSeries
+                {
+                    Source = "demo",
+                    Name = "stampede_demo_workers_busy",
+                    Resource = TargetResource.Concurrency,
+                    Unit = "workers",
+                    Kind = "gauge",
+                    Description = "Workers busy",
+                    Capacity = 2,
+                    Capacities = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4],
+                    Values = [1, 1, 1, null, 2, 2, 2, 2, 2, 2, 3],
+                },
+            ],
+            Warnings = [new TargetWarning(TimeSpan.FromSeconds(3.5), "demo", "demo: the scrape timed out after 500 ms")],
+        };
+        return stats with { Target = target };
+    }
+
+    private static List<double?> Numbers(JsonElement array) =>
+        [.. array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? (double?)null : v.GetDouble())];
+
+    internal static StatsSnapshot TenPerSecondFor10Seconds()
     {
         var builder = new RunReportBuilder();
         for (int i = 1; i <= 100; i++)

@@ -67,7 +67,7 @@
   }
 
   function chartHeight(el) {
-    return el.classList.contains('tall') ? 340 : 260;
+    return el.classList.contains('tall') ? 340 : el.classList.contains('short') ? 190 : 260;
   }
 
   function noData(el, message) {
@@ -219,6 +219,162 @@
     }, [g.seconds, g.cpuPercent, threshold, g.gcPauseMs]);
   }
 
+  // ---- the analysis: one time axis, one cursor, the knee marked ---------------------------------
+
+  const analysisSync = 'stampede-analysis';
+  const analysisCharts = [];
+  let syncingScale = false;
+  const axisSize = 64;
+
+  const binaryUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+  // A value in its unit: bytes (and bytes/s) in binary multiples, anything else as a number and its unit.
+  function amount(v, unit) {
+    if (v == null || !isFinite(v)) return '–';
+    if (isBytes(unit)) {
+      let i = 0;
+      let x = Math.abs(v);
+      while (x >= 1024 && i < binaryUnits.length - 1) { x /= 1024; i++; }
+      const text = number(Math.sign(v) * x, x >= 100 ? 0 : x >= 10 ? 1 : 2) + ' ' + binaryUnits[i];
+      return unit === 'bytes/s' ? text + '/s' : text;
+    }
+    return withUnit(number(v, Math.abs(v) >= 100 ? 1 : 3), unit);
+  }
+
+  // Byte axes tick at binary steps (64 MiB, 128 MiB …) rather than at decimal ones (95.4 MiB).
+  const byteIncrs = [];
+  for (let k = 0; k <= 5; k++) [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].forEach((m) => byteIncrs.push(m * Math.pow(1024, k)));
+
+  function isBytes(unit) {
+    return unit === 'bytes' || unit === 'bytes/s';
+  }
+
+  function axisAmount(unit) {
+    return (u, splits) => splits.map((v) => (isBytes(unit) ? amount(v, unit) : number(v, 2)));
+  }
+
+  // The knee as a dashed vertical line over the plot, a DOM element so it can be found (and read) in the page.
+  function kneePlugin(x) {
+    let line = null;
+    return {
+      hooks: {
+        draw: (u) => {
+          if (line == null) {
+            line = document.createElement('div');
+            line.className = 'knee-line';
+            const label = document.createElement('span');
+            label.className = 'knee-label';
+            label.textContent = 'knee';
+            line.append(label);
+            u.over.append(line);
+          }
+          const left = u.valToPos(x, 'x');
+          line.hidden = !(left >= 0 && left <= u.over.clientWidth);
+          line.style.left = left + 'px';
+        },
+      },
+    };
+  }
+
+  // Zooming one chart of the analysis zooms them all: the time axis stays shared.
+  function syncScale(u, key) {
+    if (key !== 'x' || syncingScale) return;
+    syncingScale = true;
+    const min = u.scales.x.min;
+    const max = u.scales.x.max;
+    analysisCharts.forEach((other) => {
+      if (other !== u && (other.scales.x.min !== min || other.scales.x.max !== max)) other.setScale('x', { min: min, max: max });
+    });
+    syncingScale = false;
+  }
+
+  function analysisChart(id, series, columns, scales, axes) {
+    const a = data.analysis;
+    const opts = {
+      scales: Object.assign({ x: { time: false } }, scales),
+      series: [timeSeries()].concat(series),
+      axes: [timeAxis()].concat(axes),
+      cursor: { sync: { key: analysisSync, setSeries: false, scales: ['x', null] } },
+      hooks: { setScale: [syncScale] },
+      plugins: a.knee == null ? [] : [kneePlugin(a.knee)],
+    };
+    const u = makeChart(id, opts, [data.seconds].concat(columns));
+    if (u) analysisCharts.push(u);
+    return u;
+  }
+
+  // Every analysis chart has an axis on each side of the same size, so their plots (and knees) line up.
+  function leftAxis(scale, label, values, unit) {
+    return { scale: scale, label: label, size: axisSize, values: values, incrs: isBytes(unit) ? byteIncrs : undefined };
+  }
+
+  // A label on every axis (an empty one too), since a labelled axis takes the label's room beside its size.
+  function rightAxis(scale, label, values, unit) {
+    return { scale: scale, label: label || '', side: 1, size: axisSize, values: values, grid: { show: false }, incrs: isBytes(unit) ? byteIncrs : undefined };
+  }
+
+  const fromZero = (u, min, max) => [0, max > 0 ? max * 1.08 : 1];
+
+  function analysisThroughput() {
+    const ok = data.requestsPerSecond.map((r, i) => (r == null || data.failuresPerSecond[i] == null ? null : Math.max(0, Math.round((r - data.failuresPerSecond[i]) * 1000) / 1000)));
+    analysisChart('chart-analysis-throughput', [
+      { label: 'successful/s', scale: 'rate', stroke: palette[2], fill: alpha(palette[2], 0.08), width: 2, value: (u, v) => number(v, 2) },
+      { label: 'requests/s', scale: 'rate', stroke: palette[0], width: 1.5, dash: [6, 3], value: (u, v) => number(v, 2) },
+      { label: 'users', scale: 'users', stroke: palette[8], width: 1, paths: uPlot.paths.stepped({ align: 1 }), value: (u, v) => number(v, 0) },
+    ], [ok, data.requestsPerSecond, data.users],
+    { rate: { range: fromZero }, users: { range: fromZero } },
+    [leftAxis('rate', 'per second'), rightAxis('users', 'users')]);
+  }
+
+  function analysisLatency() {
+    const all = data.rows[0];
+    analysisChart('chart-analysis-latency', [
+      { label: 'p50', scale: 'ms', stroke: palette[0], width: 2, spanGaps: false, value: (u, v) => ms(v) },
+      { label: 'p95', scale: 'ms', stroke: palette[1], width: 1.5, dash: percentileDash.p95, spanGaps: false, value: (u, v) => ms(v) },
+    ], [all.p50, all.p95],
+    { ms: { range: fromZero } },
+    [leftAxis('ms', 'ms'), rightAxis('ms', null)]);
+  }
+
+  function resourceChart(chart, index) {
+    const series = [];
+    const columns = [];
+    const scales = {};
+    const rawUnits = [];
+    chart.lines.forEach((line, i) => {
+      const scale = line.percent ? 'percent' : 'raw:' + line.unit;
+      if (!line.percent && rawUnits.indexOf(line.unit) < 0) rawUnits.push(line.unit);
+      scales[scale] = line.percent ? { range: (u, min, max) => [0, Math.max(100, (max || 0) * 1.05)] } : { range: fromZero };
+      series.push({
+        label: line.label,
+        scale: scale,
+        stroke: palette[(index * 3 + i) % palette.length],
+        width: 2,
+        spanGaps: false,
+        value: line.percent ? (u, v) => withUnit(number(v, 1), '%') : (u, v) => amount(v, line.unit),
+      });
+      columns.push(line.values);
+    });
+
+    // Left: % of capacity (or the first raw unit); right: the first raw unit beside %, or the left mirrored.
+    const percent = scales.percent != null;
+    const first = percent ? 'percent' : 'raw:' + rawUnits[0];
+    const firstValues = percent ? (u, splits) => splits.map((v) => v + '%') : axisAmount(rawUnits[0]);
+    const firstUnit = percent ? '%' : rawUnits[0];
+    const axes = [leftAxis(first, percent ? '% of capacity' : rawUnits[0], firstValues, firstUnit)];
+    axes.push(percent && rawUnits.length > 0
+      ? rightAxis('raw:' + rawUnits[0], rawUnits[0], axisAmount(rawUnits[0]), rawUnits[0])
+      : rightAxis(first, null, firstValues, firstUnit));
+    analysisChart('chart-resource-' + index, series, columns, scales, axes);
+  }
+
+  function analysisSection() {
+    if (!data.analysis) return;
+    analysisThroughput();
+    analysisLatency();
+    data.analysis.resources.forEach(resourceChart);
+  }
+
   function resizeAll() {
     charts.forEach((c) => {
       const width = c.el.clientWidth;
@@ -226,7 +382,7 @@
     });
   }
 
-  [throughputChart, usersChart, latencyChart, distributionChart, cpuChart].forEach((draw) => draw());
+  [analysisSection, throughputChart, usersChart, latencyChart, distributionChart, cpuChart].forEach((draw) => draw());
 
   let pending = 0;
   window.addEventListener('resize', () => {

@@ -64,11 +64,164 @@
 
   function clearSeries() {
     Object.keys(series).forEach(function (k) { series[k].length = 0; });
+    targetLines.clear();
   }
 
-  window.addEventListener("resize", function () {
-    charts.forEach(function (c) { c.plot.setSize({ width: Math.max(c.el.clientWidth, 240), height: 240 }); });
-  });
+  function resizeCharts() {
+    charts.concat(targetChart ? [targetChart] : []).forEach(function (c) {
+      c.plot.setSize({ width: Math.max(c.el.clientWidth, 240), height: 240 });
+    });
+  }
+
+  window.addEventListener("resize", resizeCharts);
+
+  // ---- target (--metrics-url, --watch-pid) ----------------------------------------------------
+  // One line per watched series, keyed by source and name (a Map: the names come from the servers), with one
+  // value per point of the charts above: % of its capacity when one is known, raw in its unit otherwise.
+  var targetLines = new Map();
+  var targetChart = null;
+  var targetSignature = "";
+  var targetColors = ["#0891b2", "#d97706", "#16a34a", "#9333ea", "#db2777", "#65a30d", "#475569", "#ca8a04"];
+  var binaryUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  // Byte axes tick at binary steps (64 MiB, 128 MiB …) rather than at decimal ones (95.4 MiB).
+  var byteIncrs = [];
+  for (var k = 0; k <= 5; k++) {
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].forEach(function (m) { byteIncrs.push(m * Math.pow(1024, k)); });
+  }
+
+  function targetKey(s) { return s.source + "\n" + s.name; }
+
+  function amount(value, unit) {
+    if (value === null || value === undefined) { return "–"; }
+    if (unit === "bytes" || unit === "bytes/s") {
+      var i = 0, x = Math.abs(value);
+      while (x >= 1024 && i < binaryUnits.length - 1) { x /= 1024; i++; }
+      return fmt(Math.sign(value) * x, x >= 100 ? 0 : x >= 10 ? 1 : 2) + " " + binaryUnits[i] + (unit === "bytes/s" ? "/s" : "");
+    }
+    return fmt(value, Math.abs(value) >= 100 ? 1 : 3) + " " + unit;
+  }
+
+  function appendTarget(v, before) {
+    var list = (v.target && v.target.series) || [];
+    var points = v.points.target || [];
+    var after = series.time.length;
+    list.forEach(function (s, j) {
+      var key = targetKey(s);
+      var line = targetLines.get(key);
+      if (!line) { line = { values: [] }; targetLines.set(key, line); }
+      while (line.values.length < before) { line.values.push(null); }
+      Array.prototype.push.apply(line.values, points[j] || []);
+      line.meta = s;
+    });
+    targetLines.forEach(function (line) { while (line.values.length < after) { line.values.push(null); } });
+  }
+
+  function targetOptions(el, lines) {
+    var scales = { x: { time: true } };
+    var rawUnits = [];
+    var seriesOpts = [{}];
+    lines.forEach(function (l, i) {
+      var m = l.meta;
+      var scale = m.normalised ? "percent" : "raw:" + m.unit;
+      if (!m.normalised && rawUnits.indexOf(m.unit) < 0) { rawUnits.push(m.unit); }
+      scales[scale] = m.normalised
+        ? { range: function (u, min, max) { return [0, Math.max(100, (max || 0) * 1.05)]; } }
+        : { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } };
+      seriesOpts.push({
+        label: (m.resource || "–") + ": " + m.name + " · " + m.source,
+        scale: scale, stroke: targetColors[i % targetColors.length], width: 2, points: { show: false }, spanGaps: false,
+      });
+    });
+    var unitValues = function (unit) {
+      return function (u, splits) { return splits.map(function (v) { return unit === "bytes" || unit === "bytes/s" ? amount(v, unit) : fmt(v, 2); }); };
+    };
+    var axes = [{ stroke: "#616e7c", grid: { stroke: "#eef1f4" }, space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+      values: function (u, splits) { return splits.map(clock); } }];
+    if (scales.percent) {
+      axes.push({ scale: "percent", stroke: "#616e7c", grid: { stroke: "#eef1f4" }, label: "% of capacity", size: 56,
+        values: function (u, splits) { return splits.map(function (v) { return v + "%"; }); } });
+    }
+    if (rawUnits.length) {
+      axes.push({ scale: "raw:" + rawUnits[0], stroke: "#616e7c", grid: { show: !scales.percent, stroke: "#eef1f4" }, label: rawUnits[0],
+        side: scales.percent ? 1 : 3, size: 72, values: unitValues(rawUnits[0]),
+        incrs: rawUnits[0] === "bytes" || rawUnits[0] === "bytes/s" ? byteIncrs : undefined });
+    }
+    return {
+      width: Math.max(el.clientWidth, 240), height: 240,
+      legend: { show: true, live: false }, cursor: { drag: { x: false, y: false } },
+      scales: scales, axes: axes, series: seriesOpts,
+    };
+  }
+
+  function renderTargetChart() {
+    var lines = Array.from(targetLines.values());
+    var show = lines.length > 0;
+    var figure = $("target-figure");
+    if (figure.hidden === show) {
+      figure.hidden = !show;
+      $("charts-grid").classList.toggle("with-target", show);
+      resizeCharts();
+    }
+    if (!show) {
+      if (targetChart) { targetChart.plot.destroy(); targetChart = null; targetSignature = ""; }
+      return;
+    }
+    var data = [series.time].concat(lines.map(function (l) { return l.values; }));
+    var signature = lines.map(function (l) { return targetKey(l.meta) + "\n" + l.meta.normalised + "\n" + l.meta.unit + "\n" + l.meta.resource; }).join("\n\n");
+    if (targetChart && signature === targetSignature) {
+      targetChart.plot.setData(data);
+      return;
+    }
+    // A new series (or one whose unit changed): build the chart again, its scales and axes depend on them.
+    if (targetChart) { targetChart.plot.destroy(); }
+    var el = $("chart-target");
+    targetChart = { plot: new uPlot(targetOptions(el, lines), data, el), el: el };
+    targetSignature = signature;
+  }
+
+  function renderTarget(v) {
+    var t = v.target;
+    var b = v.bottleneck;
+    $("target").hidden = !t && !b;
+    $("target-watching").hidden = !t;
+    body.setAttribute("data-target-series", String(t ? t.series.length : 0));
+
+    var verdict = $("target-bottleneck");
+    verdict.hidden = !b;
+    if (b) {
+      $("target-bottleneck-headline").textContent = b.headline;
+      $("target-bottleneck-summary").textContent = b.summary;
+      verdict.className = "overall bottleneck" + (b.resource === "none" ? " none" : "");
+      verdict.setAttribute("data-resource", b.resource);
+    }
+    if (!t) { return; }
+
+    fill("target-table", t.series.map(function (s) {
+      var tr = row([
+        s.resource || "–", s.name, s.source, amount(s.value, s.unit),
+        s.percent === null || s.percent === undefined ? "–" : fmt(s.percent, 1) + "%" + (s.capacity !== null && s.unit !== "percent" ? " of " + amount(s.capacity, s.unit) : ""),
+      ]);
+      tr.title = s.description;
+      return tr;
+    }), "No series recognised yet.", 5);
+
+    var sources = $("target-sources");
+    sources.replaceChildren();
+    t.sources.forEach(function (s) {
+      var li = document.createElement("li");
+      li.className = s.up ? "" : "down";
+      li.textContent = s.name + " (" + s.kind + ", " + s.url + "): " + plural(s.scrapes, "scrape", "scrapes") + ", "
+        + (s.failures === 0 ? "none failed" : s.failures + " failed" + (s.timeouts ? " (" + s.timeouts + " timed out)" : "") + (s.lastError ? ", last: " + s.lastError : ""));
+      sources.appendChild(li);
+    });
+    var warnings = $("target-warnings");
+    warnings.replaceChildren();
+    (t.warnings || []).forEach(function (w) {
+      var li = document.createElement("li");
+      li.textContent = w;
+      warnings.appendChild(li);
+    });
+  }
 
   // ---- tables ---------------------------------------------------------------------------------
   function fmt(value, digits) {
@@ -220,14 +373,18 @@
     if (v.points) {
       if (v.points.from === 0) { clearSeries(); }
       if (v.points.from === series.time.length) {
+        var before = series.time.length;
         Object.keys(series).forEach(function (k) {
           Array.prototype.push.apply(series[k], v.points[k] || []);
         });
+        appendTarget(v, before);
       }
     }
     redraw();
+    renderTargetChart();
     renderStats(v);
     renderThresholds(v);
+    renderTarget(v);
 
     var state = v.state;
     body.setAttribute("data-state", state);
