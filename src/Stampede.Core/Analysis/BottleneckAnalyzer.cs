@@ -93,7 +93,10 @@ internal static class BottleneckAnalyzer
 
         if (knee is null && generator is null)
         {
-            BottleneckEvidence? steady = evidence.Where(e => e.State == "saturated" && IsLimit(e.Resource)).OrderBy(Rank).FirstOrDefault();
+            // Only a load that was steady from early on is judged at its steady level: a load that ramped and
+            // found no knee had throughput follow it, whatever a sampled gauge says.
+            bool steadyLoad = n > 0 && from <= Math.Max(3, n / 4);
+            BottleneckEvidence? steady = steadyLoad ? evidence.Where(e => e.State == "saturated" && IsLimit(e.Resource)).OrderBy(Rank).FirstOrDefault() : null;
             if (steady is null || n == 0)
             {
                 return Verdict("none", NoKneeSummary(run, load, ok, loadUnit, evidence, notWatched), null, null, run, ok, load, p50, loadUnit, evidence, watched, notWatched);

@@ -6,6 +6,9 @@ namespace Stampede.Tool.Commands;
 /// <summary><c>stampede serve-demo</c>: the demo ML API alone, so any load generator can be pointed at it.</summary>
 internal static class ServeDemoCommand
 {
+    /// <summary>The hidden flag that makes the server stop when its standard input closes, i.e. when the parent that started it ends.</summary>
+    public const string StopWhenStdinClosesFlag = "--stop-when-stdin-closes";
+
     public static Command Create()
     {
         var defaults = new DemoServerOptions();
@@ -33,9 +36,13 @@ internal static class ServeDemoCommand
         var addedLatency = new Option<TimeSpan>("--added-latency") { Description = "Delay every inference request by this long (e.g. 300ms): a slower model, to try thresholds and baselines against (default 0)." };
         addedLatency.CustomParser = r => ToolParsers.Duration(r, "--added-latency");
 
+        // Hidden: for a parent that starts this command as its child (`stampede demo`). A pipe's write end closes
+        // when the process holding it ends, however it ends (even SIGKILL), so the server never outlives its parent.
+        var stopWhenStdinCloses = new Option<bool>(StopWhenStdinClosesFlag) { Description = "Stop when standard input closes (the parent process ended).", Hidden = true };
+
         var command = new Command("serve-demo", "Run the bundled demo ML API (ResNet-18 image model) until Ctrl-C.")
         {
-            port, bind, workers, maxQueue, maxBody, autoscale, coldStart, addedLatency,
+            port, bind, workers, maxQueue, maxBody, autoscale, coldStart, addedLatency, stopWhenStdinCloses,
         };
         command.SetAction(async (result, token) =>
         {
@@ -64,8 +71,49 @@ internal static class ServeDemoCommand
                 return 2;
             }
 
-            return await DemoServer.RunAsync(options, token);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            if (result.GetValue(stopWhenStdinCloses))
+            {
+                StopWhenStandardInputCloses(stop);
+            }
+
+            return await DemoServer.RunAsync(options, stop.Token);
         });
         return command;
+    }
+
+    private static void StopWhenStandardInputCloses(CancellationTokenSource stop)
+    {
+        // A thread of its own: the read blocks for the server's whole life, and must not hold a thread-pool thread.
+        var watcher = new Thread(() =>
+        {
+            try
+            {
+                using Stream input = Console.OpenStandardInput();
+                byte[] buffer = new byte[256];
+                while (input.Read(buffer) > 0)
+                {
+                    // Whatever the parent writes is ignored; only the end of the stream means something.
+                }
+            }
+            catch (IOException)
+            {
+                // A broken pipe is a closed one.
+            }
+
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The server already stopped for another reason.
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "serve-demo stdin watcher",
+        };
+        watcher.Start();
     }
 }

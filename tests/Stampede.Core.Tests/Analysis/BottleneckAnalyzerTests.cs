@@ -151,6 +151,17 @@ public sealed class BottleneckAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_RampWithoutKneeButABusyGaugeAtTheTop_SaysNoSaturation()
+    {
+        // Workers sampled busy at most reads near the top of a ramp, yet throughput followed the load all the way.
+        BottleneckInput run = Ramp(capacity: 1000, series: [Series("workers_busy", TargetResource.Concurrency, "workers", 2, s => s > 40 ? 2 : 1)]);
+
+        BottleneckAnalysis result = BottleneckAnalyzer.Analyze(run);
+
+        result.Resource.ShouldBe("none", result.Summary);
+    }
+
+    [Fact]
     public void Analyze_LatencyBendsBeforeThroughputPlateaus_UsesThePlateau()
     {
         BottleneckInput run = Ramp(capacity: 40, series: []);
