@@ -66,6 +66,17 @@ internal static partial class HtmlReportWriter
             html.Append("</ul>\n");
         }
 
+        if (document.Validity is { Notes.Count: > 0 } indicative)
+        {
+            html.Append("<ul class=\"validity-notes\" id=\"validity-notes\">\n");
+            foreach (string note in indicative.Notes)
+            {
+                html.Append(s_invariant, $"<li>Indicative: {Encode(note)}</li>\n");
+            }
+
+            html.Append("</ul>\n");
+        }
+
         html.Append("<dl class=\"cards\">\n");
         Card(html, "Requests", Count(total.Requests));
         Card(html, "Failures", Count(total.Failures), total.Failures == 0 ? null : total.FailureRatio.ToString("0.##%", s_invariant));

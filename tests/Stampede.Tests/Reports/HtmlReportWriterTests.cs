@@ -125,6 +125,21 @@ public sealed class HtmlReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_ValidRunWithIndicativePercentiles_ListsThemUnderTheVerdict()
+    {
+        RunDocument fixture = await HtmlReportFiles.ReadRunAsync();
+        RunDocument document = fixture with
+        {
+            Validity = new RunDocumentValidity { Verdict = "VALID", Reasons = [], Notes = ["row POST predict large has 645 samples: too few for p99 (p99 needs 662)"] },
+        };
+
+        string html = HtmlReportWriter.Render(document);
+
+        html.ShouldNotContain("<ul class=\"validity\" id=\"validity\">");
+        html.ShouldContain("<ul class=\"validity-notes\" id=\"validity-notes\">\n<li>Indicative: row POST predict large has 645 samples: too few for p99 (p99 needs 662)</li>");
+    }
+
+    [Fact]
     public async Task Render_InvalidRunWithItsOwnSampleCounts_SaysWhyAndShadesWhatTheDocumentSays()
     {
         RunDocument fixture = await HtmlReportFiles.ReadRunAsync();
