@@ -16,6 +16,7 @@ namespace Stampede.Tests.Gates;
 /// 70/30 mix of request types, the API will maintain a latency under 300 ms and a throughput of at least
 /// 48 RPS" is <c>--rate 50 --slo "p95&lt;300ms" --slo "rps&gt;=48"</c> with tasks weighted 7:3.
 /// </summary>
+[Collection(nameof(TimingSensitive))]
 public sealed class GatesEndToEndTests : IAsyncLifetime
 {
     /// <summary>Added to every /predict response while a test slows the server, ms: beyond the 300 ms threshold.</summary>
