@@ -19,12 +19,13 @@ namespace Stampede;
 /// </summary>
 /// <remarks>
 /// Exit codes: 0 when the run went well; <c>--exit-code-on-error</c> (1 unless set) when a request
-/// failed or user code threw; 2 for bad usage (an unknown flag, a bad value, an unusable scenario);
+/// failed or user code threw; 2 for bad usage (an unknown flag, a bad value, an unusable scenario, a
+/// <c>--target-command</c> that exits or is not ready in time; 130 when Ctrl-C came while it was starting);
 /// 3 when a threshold (<c>--slo</c>) failed, an SLO objective was missed or a row regressed against
 /// its baseline.
 /// Ctrl-C or SIGTERM stops the users and still writes every output and the summary.
 /// </remarks>
-public static class StampedeApp
+public static partial class StampedeApp
 {
     /// <summary>Exit code for bad usage: unknown flag, invalid value, unusable scenario.</summary>
     public const int UsageErrorExitCode = 2;
@@ -102,7 +103,7 @@ public static class StampedeApp
             RequestTimeout = settings.RequestTimeout,
             HttpVersion = settings.HttpVersion,
             ShareConnections = settings.SharedConnections,
-            Rate = settings.Rate,
+            Rate = settings.FindCapacity || settings.Stress ? null : settings.Rate,
             RateStages = settings.RateStages ?? [],
             Arrivals = settings.Arrivals,
             Burstiness = settings.Burstiness,
@@ -111,12 +112,35 @@ public static class StampedeApp
             MaxBacklog = settings.Backlog,
             MinDuration = settings.MinDuration,
             Strict = settings.Strict,
+            Soak = settings.Soak,
+            Stress = settings.Stress ? new Experiments.StressTestOptions
+            {
+                StartRate = settings.Rate is > 0 ? settings.Rate.Value : 1,
+                StepRate = settings.StepRate,
+                StepFactor = settings.StepFactor,
+                StepTime = settings.StepTime,
+                BreakWhen = settings.BreakWhen,
+                RecoveryRate = settings.RecoveryRate,
+                RecoveryTime = settings.RecoveryTime,
+            }
+            : null,
+            FindCapacity = settings.FindCapacity ? new Experiments.CapacitySearchOptions
+            {
+                StartRate = settings.Rate is > 0 ? settings.Rate.Value : 1,
+                MaxRate = settings.MaxRate,
+                StepTime = settings.StepTime,
+                StepWarmup = settings.StepWarmup,
+                Precision = settings.Precision,
+            }
+            : null,
             Thresholds = settings.Slos,
             MetricsEndpoints = settings.MetricsEndpoints,
             MetricsInterval = settings.MetricsInterval,
             MetricsTimeout = settings.MetricsTimeout,
             WatchPids = settings.WatchPids,
             Watches = settings.Watches,
+            Warmup = settings.Warmup,
+            Autoscaling = settings.ToAutoscalingOptions(),
         };
 
         string? outputProblem = PrepareOutputs(settings);
@@ -145,12 +169,16 @@ public static class StampedeApp
         {
             // The scenario and flags are valid; the dashboard creates a fresh test for each run it starts.
             test.Dispose();
-            return await Web.DashboardApp.RunAsync(settings, gates, options, users, console, errors, time, cancellationToken).ConfigureAwait(false);
+            return settings.TargetCommand is null
+                ? await Web.DashboardApp.RunAsync(settings, gates, options, users, console, errors, time, cancellationToken).ConfigureAwait(false)
+                : await RunDashboardWithTargetAsync(options, settings, gates, users, console, errors, time, cancellationToken).ConfigureAwait(false);
         }
 
         using (test)
         {
-            return await RunAndReportAsync(test, settings, gates, shape, console, errors, time, cancellationToken).ConfigureAwait(false);
+            return settings.TargetCommand is null
+                ? await RunAndReportAsync(test, settings, gates, shape, console, errors, time, cancellationToken).ConfigureAwait(false)
+                : await RunWithTargetAsync(test, options, settings, gates, shape, console, errors, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -366,6 +394,7 @@ public static class StampedeApp
             StopReason.ShapeFinished => settings.IsOpenModel ? "the rate stages ended" : "the load shape finished",
             StopReason.Interrupted => "it was interrupted",
             StopReason.ThresholdAborted => $"the abort threshold {string.Join(", ", result.AbortedBy.Select(a => a.Threshold.Expression))} failed",
+            StopReason.ExperimentFinished => result.BreakingPoint is not null ? "the stress test ended" : "the capacity search found its answer",
             _ => "every user stopped itself",
         };
         long thrown = result.Stats.Errors.Sum(e => e.Count);

@@ -255,6 +255,10 @@ internal static class BottleneckAnalyzer
         };
     }
 
+    /// <summary>The saturated resource that limits the target over seconds [from, to) (hardware first, then queue, concurrency); <see langword="null"/> when none is, or nothing is watched.</summary>
+    public static string? LimitAt(TargetSnapshot target, int from, int to) =>
+        Judge(target, from, to).Where(e => e.State == "saturated" && IsLimit(e.Resource)).OrderBy(Rank).ThenByDescending(e => e.Utilization ?? 0).FirstOrDefault()?.Resource;
+
     /// <summary>Judges every watched series with a resource over seconds [from, to).</summary>
     internal static List<BottleneckEvidence> Judge(TargetSnapshot target, int from, int to)
     {

@@ -14,7 +14,7 @@ namespace Stampede.Load;
 /// </remarks>
 internal sealed class ArrivalSchedule
 {
-    private readonly Segment[] _segments;
+    private volatile Segment[] _segments;
     private readonly ArrivalProcess _process;
     private readonly double _burstiness;
     private readonly Random _random;
@@ -77,21 +77,44 @@ internal sealed class ArrivalSchedule
     /// <summary>The next intended start, seconds from the run's start; <see langword="false"/> once the schedule has ended.</summary>
     public bool TryNext(out double seconds)
     {
+        Segment[] segments = _segments;
         double target = _next;
-        while (_segment < _segments.Length && _segments[_segment].AreaStart + _segments[_segment].Area <= target)
+        while (_segment < segments.Length && segments[_segment].AreaStart + segments[_segment].Area <= target)
         {
             _segment++;
         }
 
-        if (_segment == _segments.Length)
+        if (_segment == segments.Length)
         {
             seconds = 0;
             return false;
         }
 
-        seconds = _segments[_segment].TimeAt(target - _segments[_segment].AreaStart);
+        seconds = segments[_segment].TimeAt(target - segments[_segment].AreaStart);
         _next = target + Gap();
         return true;
+    }
+
+    /// <summary>
+    /// Changes a steady schedule's rate from <paramref name="atSeconds"/> on (an experiment's next step): the open
+    /// last segment ends there and a steady one at <paramref name="rate"/> follows. Arrivals keep their absolute
+    /// times; only those after <paramref name="atSeconds"/> follow the new rate. Safe to call from another thread
+    /// than the one calling <see cref="TryNext"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The schedule has stages that end (it is not steady at its end).</exception>
+    public void SetRate(double rate, double atSeconds)
+    {
+        Segment[] segments = _segments;
+        Segment last = segments[^1];
+        if (!double.IsInfinity(last.Duration))
+        {
+            throw new InvalidOperationException("Only a schedule that ends in a steady rate can change its rate.");
+        }
+
+        double at = Math.Max(atSeconds, last.Start);
+        var ended = last with { Duration = at - last.Start, To = last.From };
+        var next = new Segment(at, double.PositiveInfinity, rate, rate, ended.AreaStart + ended.Area);
+        _segments = [.. segments[..^1], ended, next];
     }
 
     private double Cumulative(double t)

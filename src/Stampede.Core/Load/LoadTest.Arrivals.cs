@@ -65,7 +65,7 @@ public sealed partial class LoadTest
             }
 
             _pick = new Random(DerivedSeed(seed, 1));
-            _schedule = new ArrivalSchedule(options.Rate, options.RateStages, options.Arrivals, options.Burstiness, new Random(DerivedSeed(seed, 2)));
+            _schedule = new ArrivalSchedule(options.FindCapacity?.StartRate ?? options.Stress?.StartRate ?? options.Rate, options.RateStages, options.Arrivals, options.Burstiness, new Random(DerivedSeed(seed, 2)));
             _maxUsers = options.EffectiveMaxUsers;
             _backlogLimit = options.MaxBacklog;
             _runTime = Math.Min(options.RunTime?.TotalSeconds ?? double.PositiveInfinity, _schedule.End);
@@ -73,6 +73,9 @@ public sealed partial class LoadTest
         }
 
         public ArrivalCounters Counters { get; }
+
+        /// <summary>Changes the steady rate from <paramref name="atSeconds"/> of the run on (an experiment's next step).</summary>
+        public void SetRate(double rate, double atSeconds) => _schedule.SetRate(rate, atSeconds);
 
         /// <summary>When the schedule's window ends (the run time or the last stage), seconds; infinity when neither is set.</summary>
         public double End => _runTime;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Stampede.Analysis;
+using Stampede.Experiments;
 using Stampede.Http;
 using Stampede.Metrics;
 using Stampede.Monitoring;
@@ -26,6 +27,7 @@ public sealed partial class LoadTest : IDisposable
     private volatile IReadOnlyList<ThresholdResult>? _abortedBy;
     private int _users;
     private volatile StrongBox<LoadTarget>? _usersOverride;
+    private IRateExperiment? _experiment;
 
     /// <summary>Prepares a run; throws <see cref="ArgumentException"/> for invalid options and <see cref="ScenarioException"/> for unusable user classes.</summary>
     /// <param name="options">The run's settings; validated here.</param>
@@ -175,11 +177,14 @@ public sealed partial class LoadTest : IDisposable
             target.WarningRaised += w => TargetWarningRaised?.Invoke(w);
         }
 
+        _experiment = _options.FindCapacity is { } find ? new CapacitySearch(find, _options.Thresholds)
+            : _options.Stress is { } stress ? new StressTest(stress)
+            : null;
         long start = _time.GetTimestamp();
         target?.Start(start);
         var aggregator = new MetricsAggregator(recorder, monitor, _time, start) { Arrivals = pool?.Counters };
         using var pumpStop = new CancellationTokenSource();
-        Task pump = PumpAsync(aggregator, monitor, target, start, pumpStop.Token);
+        Task pump = PumpAsync(aggregator, monitor, target, pool, start, pumpStop.Token);
 
         StopReason reason;
         if (pool is not null)
@@ -199,6 +204,10 @@ public sealed partial class LoadTest : IDisposable
         if (abortedBy is not null && reason == StopReason.Interrupted && !cancellationToken.IsCancellationRequested)
         {
             reason = StopReason.ThresholdAborted;
+        }
+        else if (_experiment is { Finished: true } && reason == StopReason.Interrupted && !cancellationToken.IsCancellationRequested)
+        {
+            reason = StopReason.ExperimentFinished;
         }
 
         if (pool is not null && reason is StopReason.RunTimeElapsed or StopReason.ShapeFinished)
@@ -223,6 +232,11 @@ public sealed partial class LoadTest : IDisposable
         return new RunResult
         {
             Bottleneck = BottleneckAnalyzer.Analyze(final, _options),
+            Autoscaling = _options.Autoscaling is null ? null : AutoscalingAnalyzer.Analyze(final, _options),
+            ColdStart = ColdStartAnalyzer.Analyze(final, _options),
+            Drift = DriftAnalyzer.Analyze(final, _options, _options.Warmup > TimeSpan.Zero ? _options.Warmup : null),
+            Capacity = _experiment is CapacitySearch search ? search.Result(search.FirstFailingStep is { } fail ? BottleneckAnalyzer.LimitAt(final.Target, (int)fail.JudgedFromSecond, (int)fail.EndSecond) : null) : null,
+            BreakingPoint = (_experiment as StressTest)?.Result(),
             Stats = final,
             StopReason = reason,
             Seed = seed,
@@ -342,6 +356,27 @@ public sealed partial class LoadTest : IDisposable
         }
     }
 
+    /// <summary>An experiment's progress for the live view (a capacity search, a stress test); <see langword="null"/> in a plain run.</summary>
+    public string? ExperimentProgress => _experiment?.Progress;
+
+    /// <summary>Moves an experiment on: the next step's rate, or the end of the run once it has its answer.</summary>
+    private void StepSearch(StatsSnapshot live, ArrivalPool? pool)
+    {
+        if (_experiment is null || pool is null || _experiment.Finished)
+        {
+            return;
+        }
+
+        if (_experiment.OnSecond(live, pool.Counters.Busy) is { } next)
+        {
+            pool.SetRate(next.Rate, next.AtSecond);
+        }
+        else if (_experiment.Finished)
+        {
+            _stop.Cancel();
+        }
+    }
+
     /// <summary>Stops the run when an <c>abort</c> threshold fails on <paramref name="live"/> (k6's abortOnFail).</summary>
     private void CheckAborts(StatsSnapshot live)
     {
@@ -358,7 +393,7 @@ public sealed partial class LoadTest : IDisposable
         }
     }
 
-    private async Task PumpAsync(MetricsAggregator aggregator, GeneratorMonitor monitor, TargetMonitor? target, long start, CancellationToken cancellationToken)
+    private async Task PumpAsync(MetricsAggregator aggregator, GeneratorMonitor monitor, TargetMonitor? target, ArrivalPool? pool, long start, CancellationToken cancellationToken)
     {
         long frequency = _time.TimestampFrequency;
         long nextSecond = start + frequency;
@@ -395,6 +430,7 @@ public sealed partial class LoadTest : IDisposable
                 }
 
                 CheckAborts(snapshot);
+                StepSearch(snapshot, pool);
 
                 nextSecond += frequency;
                 if (nextSecond <= now)

@@ -152,8 +152,61 @@ public sealed class LoadTestOptions
     /// <value><see langword="false"/>.</value>
     public bool Strict { get; set; }
 
+    /// <summary>
+    /// Validates autoscaling (<c>--expect-scale</c>, docs/autoscaling.md): a replica series from <see cref="MetricsEndpoints"/>
+    /// watched through a spike of the load profile; the run ends with a PASS/FAIL verdict (<see cref="RunResult.Autoscaling"/>)
+    /// that fails its checks when the target did not recover within <see cref="AutoscalingOptions.MaxRecovery"/>.
+    /// </summary>
+    /// <remarks>The <see cref="Thresholds"/> then define recovery, judged on each second's own requests; at least one is needed.</remarks>
+    /// <value><see langword="null"/>: no autoscaling verdict.</value>
+    public AutoscalingOptions? Autoscaling { get; set; }
+
+    /// <summary>
+    /// Whether the run is a soak (<c>--soak</c>): a latency (a row's p95) or memory series that the drift analysis
+    /// (<see cref="RunResult.Drift"/>) finds rising fails the run's checks (exit code 3), as does a run too short to judge.
+    /// </summary>
+    /// <remarks>Without it the drift is still measured and reported on every run long enough, but never fails; docs/soak.md.</remarks>
+    /// <value><see langword="false"/>.</value>
+    public bool Soak { get; set; }
+
+    /// <summary>
+    /// Runs a capacity search instead of a fixed load (<c>--find-capacity</c>): open-model steps from
+    /// <see cref="Experiments.CapacitySearchOptions.StartRate"/>, judged by <see cref="Thresholds"/> (at least one is needed),
+    /// rising then bisecting to the highest rate that meets them (<see cref="RunResult.Capacity"/>).
+    /// </summary>
+    /// <value><see langword="null"/>: the load the other options describe.</value>
+    public Experiments.CapacitySearchOptions? FindCapacity { get; set; }
+
+    /// <summary>
+    /// Runs a stress test to the breaking point instead of a fixed load (<c>--stress</c>): open-model steps of
+    /// rising rate until one breaks, then a recovery phase (<see cref="RunResult.BreakingPoint"/>).
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public Experiments.StressTestOptions? Stress { get; set; }
+
+    /// <summary>
+    /// The first part of the run kept out of the steady-state statistics of the analyses (<c>--warmup</c>): the cold
+    /// start's steady p50 (<see cref="RunResult.ColdStart"/>) leaves out the requests that completed in the run's first
+    /// ⌈<see cref="Warmup"/>⌉ one-second intervals and reports them apart (<see cref="Analysis.ColdStartAnalysis.Warmup"/>);
+    /// the drift analysis judges its trends after it.
+    /// </summary>
+    /// <remarks>
+    /// The rows, their percentiles, the history, the CSVs, thresholds, SLOs and baselines are never cut: they describe
+    /// the whole run. Only the analyses that ask for a steady state read past the warm-up.
+    /// </remarks>
+    /// <value>Zero: nothing is left out.</value>
+    public TimeSpan Warmup { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Cold starts of the target measured before this run (<c>--target-command</c>, <c>--cold-starts</c>): each one's
+    /// spawn-to-ready time and first requests. With any, the run reports <see cref="RunResult.ColdStart"/>, comparing
+    /// the first requests with this run's steady state (after <see cref="Warmup"/>).
+    /// </summary>
+    /// <value>Empty: no cold-start analysis.</value>
+    public IReadOnlyList<Analysis.ColdStartTrial> ColdStartTrials { get; set; } = [];
+
     /// <summary>Whether this run uses the open model (a <see cref="Rate"/> or <see cref="RateStages"/>).</summary>
-    public bool IsOpenModel => Rate is not null || RateStages.Count > 0;
+    public bool IsOpenModel => Rate is not null || RateStages.Count > 0 || FindCapacity is not null || Stress is not null;
 
     internal int EffectivePreAllocatedUsers => PreAllocatedUsers ?? Math.Min(MaxUsers ?? 10, 10);
 
@@ -264,6 +317,41 @@ public sealed class LoadTestOptions
         {
             throw Invalid(nameof(WatchPids), pid, "process ids above 0");
         }
+
+        if (Stress is { } stress)
+        {
+            stress.Validate();
+            if (FindCapacity is not null || RateStages.Count > 0)
+            {
+                throw Invalid(nameof(Stress), "set with FindCapacity or RateStages", "the only load of the run: it sets each step's rate itself");
+            }
+        }
+
+        if (FindCapacity is { } search)
+        {
+            search.Validate();
+            if (Thresholds.Count == 0)
+            {
+                throw Invalid(nameof(FindCapacity), "set without thresholds", "given with at least one threshold, the SLO each step must meet (--slo \"p95<300ms\")");
+            }
+
+            if (RateStages.Count > 0)
+            {
+                throw Invalid(nameof(RateStages), "set with FindCapacity", "empty: the capacity search sets the rate of each step");
+            }
+        }
+
+        if (Warmup < TimeSpan.Zero)
+        {
+            throw Invalid(nameof(Warmup), Warmup, "a duration of 0 or more");
+        }
+
+        if (ColdStartTrials is null || ColdStartTrials.Any(t => t is null))
+        {
+            throw Invalid(nameof(ColdStartTrials), "a list with a null entry", "a list of measured cold starts, possibly empty");
+        }
+
+        Autoscaling?.Validate(this);
 
         if (Host is not null && (!Uri.TryCreate(Host, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {

@@ -24,8 +24,23 @@ public sealed record RunResult
     /// <summary>Whether the run's numbers can be trusted (VALID), or why not (INVALID and its reasons).</summary>
     public required RunValidity Validity { get; init; }
 
+    /// <summary>The capacity search's result (<see cref="LoadTestOptions.FindCapacity"/>); <see langword="null"/> without one.</summary>
+    public Experiments.CapacityAnalysis? Capacity { get; init; }
+
+    /// <summary>The stress test's result (<see cref="LoadTestOptions.Stress"/>); <see langword="null"/> without one.</summary>
+    public Experiments.BreakingPointAnalysis? BreakingPoint { get; init; }
+
+    /// <summary>What a cold start of the target costs (<see cref="LoadTestOptions.ColdStartTrials"/>); <see langword="null"/> without trials.</summary>
+    public ColdStartAnalysis? ColdStart { get; init; }
+
     /// <summary>What limited the system under test, with the evidence from the watched resources.</summary>
     public BottleneckAnalysis? Bottleneck { get; init; }
+
+    /// <summary>Whether the target scaled out in time for the load's spike (<see cref="LoadTestOptions.Autoscaling"/>); <see langword="null"/> when not asked for.</summary>
+    public AutoscalingAnalysis? Autoscaling { get; init; }
+
+    /// <summary>Whether latency, throughput or memory drifted over the run (docs/soak.md); <see langword="null"/> when the run had fewer than 60 one-second intervals after its warm-up.</summary>
+    public DriftAnalysis? Drift { get; init; }
 
     /// <summary>Each of <see cref="LoadTestOptions.Thresholds"/> measured against <see cref="Stats"/>, in order; empty when none were given.</summary>
     public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
@@ -57,6 +72,9 @@ public enum StopReason
 
     /// <summary>A threshold written with <c>abort</c> failed (<see cref="RunResult.AbortedBy"/>).</summary>
     ThresholdAborted,
+
+    /// <summary>An experiment (<see cref="LoadTestOptions.FindCapacity"/>, <see cref="LoadTestOptions.Stress"/>) found its answer.</summary>
+    ExperimentFinished,
 }
 
 /// <summary>A user class as it ran.</summary>

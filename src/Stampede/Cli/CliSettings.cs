@@ -65,7 +65,7 @@ internal sealed partial record CliSettings
     /// <summary><c>--strict</c>: under-sampled percentiles make the run INVALID.</summary>
     public bool Strict { get; init; }
 
-    public bool IsOpenModel => Rate is not null || RateStages is not null;
+    public bool IsOpenModel => Rate is not null || RateStages is not null || FindCapacity || Stress;
 
     /// <summary>Thresholds from repeated <c>--slo EXPR</c>, parsed.</summary>
     public IReadOnlyList<Threshold> Slos { get; init; } = [];

@@ -69,7 +69,7 @@ internal sealed partial class CommandLine
     };
 
     /// <summary>Whether <paramref name="option"/> takes several thresholds from one environment variable, separated by <see cref="SloSeparator"/>.</summary>
-    private bool IsSeparatedList(Option option) => ReferenceEquals(option, _slo) || ReferenceEquals(option, _metricsUrl) || ReferenceEquals(option, _watchPid) || ReferenceEquals(option, _watch);
+    private bool IsSeparatedList(Option option) => ReferenceEquals(option, _slo) || ReferenceEquals(option, _breakWhen) || ReferenceEquals(option, _metricsUrl) || ReferenceEquals(option, _watchPid) || ReferenceEquals(option, _watch);
 
     private static IReadOnlyList<Threshold> ParseThresholds(ArgumentResult r)
     {

@@ -70,6 +70,9 @@ internal sealed partial class CommandLine
         _host.Validators.Add(ValidateHost);
         ConfigureGateOptions();
         ConfigureTargetOptions();
+        ConfigureAutoscalingOptions();
+        ConfigureCapacityOptions();
+        ConfigureColdStartOptions();
 
         _root = new RootCommand(description)
         {
@@ -88,6 +91,26 @@ internal sealed partial class CommandLine
         }
 
         foreach (Option option in TargetOptions)
+        {
+            _root.Options.Add(option);
+        }
+
+        foreach (Option option in SoakOptions)
+        {
+            _root.Options.Add(option);
+        }
+
+        foreach (Option option in ExpectScaleOptions)
+        {
+            _root.Options.Add(option);
+        }
+
+        foreach (Option option in CapacityOptions)
+        {
+            _root.Options.Add(option);
+        }
+
+        foreach (Option option in ColdStartOptions)
         {
             _root.Options.Add(option);
         }
@@ -168,6 +191,10 @@ internal sealed partial class CommandLine
         settings = WithGates(settings, result);
         settings = WithWeb(settings, result);
         settings = WithTarget(settings, result);
+        settings = WithSoak(settings, result);
+        settings = WithAutoscaling(settings, result);
+        settings = WithCapacity(settings, result);
+        settings = WithColdStart(settings, result);
         List<string> conflicts = Conflicts(settings, result);
         return conflicts.Count > 0 ? new ParseOutcome(null, conflicts, result) : new ParseOutcome(settings, [], result);
     }
@@ -176,7 +203,7 @@ internal sealed partial class CommandLine
     private List<string> Conflicts(CliSettings settings, ParseResult result)
     {
         var conflicts = new List<string>();
-        bool open = settings.Rate is not null || settings.RateStages is not null;
+        bool open = settings.Rate is not null || settings.RateStages is not null || settings.FindCapacity || settings.Stress;
         if (open)
         {
             foreach (Option closed in new Option[] { _users, _spawnRate, _stages })
@@ -198,6 +225,9 @@ internal sealed partial class CommandLine
             }
         }
 
+        CapacityConflicts(settings, result, conflicts);
+        ColdStartConflicts(settings, result, conflicts);
+        AutoscalingConflicts(settings, result, conflicts);
         if (settings.PreAllocatedUsers is { } pre && settings.MaxUsers is { } max && pre > max)
         {
             conflicts.Add($"--pre-allocated-users {pre} is more than --max-users {max}; give at most {max}.");

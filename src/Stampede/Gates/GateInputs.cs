@@ -27,6 +27,9 @@ internal sealed record GateInputs
     /// <summary>How strict the comparison is.</summary>
     public BaselineComparisonOptions Comparison { get; init; } = new();
 
+    /// <summary>Whether the run is a soak (<c>--soak</c>): rising latency or memory drift fails, as does a run too short to judge.</summary>
+    public bool Soak { get; init; }
+
     /// <summary>Reads the SLO file and the baseline named in <paramref name="settings"/>.</summary>
     /// <returns>The inputs, or a usage problem that names the flag, the file and what is wrong.</returns>
     public static async Task<(GateInputs? Inputs, string? Problem)> LoadAsync(CliSettings settings, CancellationToken cancellationToken)
@@ -75,6 +78,7 @@ internal sealed record GateInputs
             Baseline = baseline,
             BaselinePath = settings.BaselinePath,
             Comparison = new BaselineComparisonOptions { Tolerance = settings.Tolerance },
+            Soak = settings.Soak,
         }, null);
     }
 }

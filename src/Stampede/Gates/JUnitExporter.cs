@@ -17,6 +17,9 @@ internal sealed class JUnitExporter(string path) : IExporter
             Thresholds = gates.Thresholds,
             Slos = gates.Slos,
             Comparisons = gates.Comparisons,
+            Autoscaling = gates.Autoscaling,
+            Drift = gates.Drift,
+            SoakNoData = gates.SoakNoData,
         };
         return JUnitWriter.WriteAsync(path, checks, cancellationToken);
     }

@@ -73,6 +73,8 @@ internal static partial class HtmlReportPayload
         }
 
         writer.WriteEndArray();
+        WriteAutoscaling(writer, document);
+        WriteDrift(writer, document);
         writer.WriteEndObject();
     }
 

@@ -14,7 +14,7 @@ internal static partial class HtmlReportWriter
     public static bool HasAnalysis(RunDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return document.Analysis?.Bottleneck is not null || HtmlReportResourceChart.Of(document).Count > 0;
+        return HasDrift(document) || document.Analysis?.Bottleneck is not null || document.Analysis?.Capacity is not null || document.Analysis?.BreakingPoint is not null || document.Analysis?.Autoscaling is not null || document.Analysis?.ColdStart is not null || HtmlReportResourceChart.Of(document).Count > 0;
     }
 
     /// <summary>The verdict's headline: <c>Bottleneck: cpu</c>, or <c>No saturation reached</c> for <c>none</c>.</summary>
@@ -37,6 +37,8 @@ internal static partial class HtmlReportWriter
 
         var html = new StringBuilder();
         html.Append("<section id=\"analysis\">\n  <h2>Analysis</h2>\n");
+        Autoscaling(html, document.Analysis?.Autoscaling);
+        ColdStart(html, document.Analysis?.ColdStart);
         if (document.Analysis?.Bottleneck is { } bottleneck)
         {
             Verdict(html, bottleneck);
@@ -49,6 +51,9 @@ internal static partial class HtmlReportWriter
             html.Append("<p class=\"note\" id=\"bottleneck-missing\">This document has no bottleneck verdict; the watched resources are charted below.</p>\n");
         }
 
+        Capacity(html, document.Analysis?.Capacity);
+        BreakingPoint(html, document.Analysis?.BreakingPoint);
+        Drift(html, document);
         AnalysisCharts(html, document);
         html.Append("</section>\n\n");
         return html.ToString();
@@ -186,7 +191,7 @@ internal static partial class HtmlReportWriter
             <dt>Target series</dt>
             <dd>Read from the system under test once per interval (<code>--metrics-url</code>, <code>--watch-pid</code>): a gauge as read, a counter as its rate per second, a histogram as one of its quantiles; one value per second of the run, a gap where no scrape fell.</dd>
 
-        """;
+        """ + AutoscalingDefinitions(document) + ColdStartDefinitions(document);
 
     private static string List(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(", ", items);
 

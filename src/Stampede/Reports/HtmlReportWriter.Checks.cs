@@ -13,7 +13,7 @@ internal static partial class HtmlReportWriter
     public static bool HasChecks(RunDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return document.Thresholds is { Count: > 0 } || document.Slos is { Count: > 0 } || document.Baseline is { Rows.Count: > 0 };
+        return SoakCounts(document).Total > 0 || document.Thresholds is { Count: > 0 } || document.Slos is { Count: > 0 } || document.Baseline is { Rows.Count: > 0 };
     }
 
     /// <summary>
@@ -49,7 +49,9 @@ internal static partial class HtmlReportWriter
         }
 
         failures.AddRange(rows.Where(r => r.Verdict == "regressed").Select(r => $"{RowLabel(r)} regressed against the baseline"));
-        int total = thresholds.Count + slos.Count + rows.Count(r => r.Verdict != "notCompared");
+        (int soakTotal, IReadOnlyList<string> soakFailures) = SoakCounts(document);
+        failures.AddRange(soakFailures);
+        int total = soakTotal + thresholds.Count + slos.Count + rows.Count(r => r.Verdict != "notCompared");
         return (Math.Max(total, failures.Count), failures);
     }
 
@@ -101,6 +103,8 @@ internal static partial class HtmlReportWriter
         {
             Baseline(html, baseline);
         }
+
+        SoakChecks(html, document);
 
         html.Append("</section>\n\n");
         return html.ToString();

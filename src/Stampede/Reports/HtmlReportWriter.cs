@@ -45,7 +45,7 @@ internal static partial class HtmlReportWriter
             ["generator"] = Generator(document.Generator),
             ["target-link"] = TargetLink(document),
             ["target"] = Target(document),
-            ["analysis-definitions"] = AnalysisDefinitions(document),
+            ["analysis-definitions"] = AnalysisDefinitions(document) + DriftDefinitions(document),
             ["data"] = HtmlReportPayload.ToJson(document),
             ["uplot-js"] = ScriptSafe(Resource("uPlot.iife.min.js")),
             ["report-js"] = ScriptSafe(Resource("report.js")),

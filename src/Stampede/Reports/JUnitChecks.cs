@@ -23,4 +23,13 @@ internal sealed record JUnitChecks
 
     /// <summary>The per-row comparisons with the baseline (<c>--baseline FILE</c>).</summary>
     public IReadOnlyList<RowComparison> Comparisons { get; init; } = [];
+
+    /// <summary>The autoscaling verdict (<c>--expect-scale</c>); <see langword="null"/> without one.</summary>
+    public AutoscalingAnalysis? Autoscaling { get; init; }
+
+    /// <summary>The drift series <c>--soak</c> judged (a rising one fails); empty without <c>--soak</c>.</summary>
+    public IReadOnlyList<DriftSeries> Drift { get; init; } = [];
+
+    /// <summary>With <c>--soak</c> on a run too short to judge drift: why; <see langword="null"/> otherwise.</summary>
+    public string? SoakNoData { get; init; }
 }

@@ -18,7 +18,7 @@ namespace Stampede.Reports;
 /// <c>&lt;skipped&gt;</c>. Every case carries its measured line in <c>&lt;system-out&gt;</c>. Suite times
 /// are the run's duration; case times are 0, since a check takes no time of its own.
 /// </remarks>
-internal static class JUnitWriter
+internal static partial class JUnitWriter
 {
     /// <summary>Writes the XML to <paramref name="path"/>, replacing the file.</summary>
     public static async Task WriteAsync(string path, JUnitChecks checks, CancellationToken cancellationToken = default)
@@ -36,6 +36,8 @@ internal static class JUnitWriter
             new("thresholds", [.. checks.Thresholds.Select(ThresholdCase)]),
             new("slos", [.. checks.Slos.Select(SloCase)]),
             new("baseline", [.. checks.Comparisons.Select(ComparisonCase)]),
+            new("autoscaling", AutoscalingCases(checks)),
+            new("soak", SoakCases(checks)),
         ];
 
         var text = new Utf8StringWriter();

@@ -5,6 +5,26 @@ internal sealed record RunDocumentAnalysis
 {
     /// <summary>What limited the system under test (see <see cref="Analysis.BottleneckAnalysis"/>).</summary>
     public RunDocumentBottleneck? Bottleneck { get; init; }
+
+    /// <summary>Each series' drift over the run (<c>--soak</c> fails on rising latency or memory); absent when the run had fewer than 60 s after its warm-up.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RunDocumentDrift>? Drift { get; init; }
+
+    /// <summary>The autoscaling verdict (<c>--expect-scale</c>); absent without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentAutoscaling? Autoscaling { get; init; }
+
+    /// <summary>The capacity search (<c>--find-capacity</c>); absent without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentCapacity? Capacity { get; init; }
+
+    /// <summary>The stress test (<c>--stress</c>); absent without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentBreakingPoint? BreakingPoint { get; init; }
+
+    /// <summary>The cold start of a target Stampede started (<c>--target-command</c>); absent without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentColdStart? ColdStart { get; init; }
 }
 
 /// <summary>The bottleneck verdict and its evidence.</summary>

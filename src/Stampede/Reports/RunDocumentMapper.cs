@@ -53,7 +53,15 @@ internal static class RunDocumentMapper
             Slos = RunDocumentChecksMapper.Slos(report.Gates),
             Baseline = RunDocumentChecksMapper.Baseline(report.Gates),
             Target = ToTarget(stats.Target),
-            Analysis = result.Bottleneck is { } b ? new RunDocumentAnalysis { Bottleneck = ToBottleneck(b) } : null,
+            Analysis = result.Bottleneck is null && result.Drift is null && result.Capacity is null && result.Autoscaling is null && result.ColdStart is null && result.BreakingPoint is null ? null : new RunDocumentAnalysis
+            {
+                Bottleneck = result.Bottleneck is { } b ? ToBottleneck(b) : null,
+                Drift = RunDocumentDriftMapper.ToDrift(result.Drift),
+                Autoscaling = result.Autoscaling is { } scaling ? RunDocumentAutoscaling.From(scaling) : null,
+                Capacity = result.Capacity is { } c ? ToCapacity(c) : null,
+                BreakingPoint = result.BreakingPoint is { } bp ? ToBreakingPoint(bp) : null,
+                ColdStart = result.ColdStart is { } cold ? RunDocumentColdStart.From(cold) : null,
+            },
         };
     }
 
@@ -87,6 +95,52 @@ internal static class RunDocumentMapper
             Capacities = s.Capacities,
         })],
         Warnings = [.. target.Warnings.Select(w => new RunDocumentTargetWarning { AtSeconds = Math.Round(w.At.TotalSeconds, 3), Source = w.Source, Message = w.Message })],
+    };
+
+    private static RunDocumentBreakingPoint ToBreakingPoint(Experiments.BreakingPointAnalysis b) => new()
+    {
+        Rate = b.Rate,
+        BrokeAtRate = b.BrokeAtRate,
+        AtSecond = b.AtSecond,
+        FailureMode = b.FailureMode,
+        FailureCounts = b.FailureCounts,
+        Recovered = b.Recovered,
+        RecoverySeconds = b.RecoverySeconds,
+        RecoveryRate = b.RecoveryRate,
+        BreakWhen = [.. b.BreakWhen],
+        Summary = b.Summary,
+        Steps = [.. b.Steps.Select(ToStep)],
+    };
+
+    private static RunDocumentCapacityStep ToStep(Experiments.CapacityStep s) => new()
+    {
+        Number = s.Number,
+        Phase = s.Phase,
+        Rate = s.Rate,
+        StartSecond = s.StartSecond,
+        JudgedFromSecond = s.JudgedFromSecond,
+        EndSecond = s.EndSecond,
+        AchievedRate = s.AchievedRate,
+        Throughput = s.Throughput,
+        P50Ms = s.P50Ms,
+        P95Ms = s.P95Ms,
+        P99Ms = s.P99Ms,
+        ErrorRate = s.ErrorRate,
+        Requests = s.Requests,
+        Pass = s.Pass,
+        Reason = s.Reason,
+        GeneratorBound = s.GeneratorBound,
+    };
+
+    private static RunDocumentCapacity ToCapacity(Experiments.CapacityAnalysis c) => new()
+    {
+        MaxRate = c.MaxRate,
+        AtLeast = c.AtLeast,
+        Valid = c.Valid,
+        Summary = c.Summary,
+        Slo = [.. c.Slo],
+        LimitedBy = c.LimitedBy,
+        Steps = [.. c.Steps.Select(ToStep)],
     };
 
     /// <summary>The document form of a bottleneck verdict.</summary>

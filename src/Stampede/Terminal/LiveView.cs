@@ -69,9 +69,13 @@ internal sealed class LiveView
     }
 
     /// <summary>The live table with each threshold's state so far under it (measured on the same snapshot).</summary>
-    private IRenderable WithThresholds(IRenderable table, StatsSnapshot stats) => _thresholds.Count == 0
-        ? table
-        : new Rows(table, GateTables.Live(ThresholdEvaluator.Evaluate(_thresholds, stats)));
+    private IRenderable WithThresholds(IRenderable table, StatsSnapshot stats)
+    {
+        IRenderable withProgress = _test.ExperimentProgress is { } progress ? new Rows(table, new Markup($"[bold]{Markup.Escape(progress)}[/]")) : table;
+        return _thresholds.Count == 0
+            ? withProgress
+            : new Rows(withProgress, GateTables.Live(ThresholdEvaluator.Evaluate(_thresholds, stats)));
+    }
 
     private async Task LoopAsync(Action render, CancellationToken cancellationToken)
     {

@@ -166,6 +166,31 @@ internal static class StatsTables
             yield return part;
         }
 
+        foreach (IRenderable part in DriftTables.Summary(result.Drift))
+        {
+            yield return part;
+        }
+
+        foreach (IRenderable part in ColdStartTables.Summary(result.ColdStart))
+        {
+            yield return part;
+        }
+
+        foreach (IRenderable part in AutoscalingTables.Summary(result.Autoscaling))
+        {
+            yield return part;
+        }
+
+        foreach (IRenderable part in CapacityTables.Summary(result.Capacity))
+        {
+            yield return part;
+        }
+
+        foreach (IRenderable part in CapacityTables.Summary(result.BreakingPoint))
+        {
+            yield return part;
+        }
+
         yield return Verdict(result);
     }
 

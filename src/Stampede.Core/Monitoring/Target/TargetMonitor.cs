@@ -64,8 +64,15 @@ internal sealed class TargetMonitor : IAsyncDisposable
         {
             sources.Add(new HostSource());
         }
-        return new TargetMonitor(sources, options.Watches, options.MetricsInterval, time);
+
+        // --expect-scale's series is kept whether or not a built-in rule knows it, and warned about when no source exposes it.
+        SeriesMapping? scale = options.Autoscaling?.Mapping;
+        IReadOnlyList<SeriesMapping> mappings = scale is null ? options.Watches : [.. options.Watches, scale];
+        return new TargetMonitor(sources, mappings, options.MetricsInterval, time) { ExpectScale = scale };
     }
+
+    /// <summary>The mapping that <c>--expect-scale</c> added, so its warning names that flag; <see langword="null"/> without one.</summary>
+    public SeriesMapping? ExpectScale { get; init; }
 
     /// <summary>Raised (on a source's task) for each new warning.</summary>
     public event Action<TargetWarning>? WarningRaised;
@@ -237,7 +244,8 @@ internal sealed class TargetMonitor : IAsyncDisposable
             if (!_states.Any(s => s.Recognizer.MatchedMappings.Contains(mapping)))
             {
                 string sources = string.Join(", ", _states.Where(s => s.Source.Kind == "prometheus").Select(s => s.Source.Name));
-                WarnLocked(_states[0], $"--watch {mapping}: no source exposes {mapping.Metric}{(mapping.Labels.Count > 0 ? " with those labels" : string.Empty)} (scraped: {(sources.Length == 0 ? "none; add --metrics-url" : sources)}); check the name with curl on the metrics URL", atSeconds);
+                string flag = ReferenceEquals(mapping, ExpectScale) ? $"--expect-scale {mapping.ToString()["replicas=".Length..]}" : $"--watch {mapping}";
+                WarnLocked(_states[0], $"{flag}: no source exposes {mapping.Metric}{(mapping.Labels.Count > 0 ? " with those labels" : string.Empty)} (scraped: {(sources.Length == 0 ? "none; add --metrics-url" : sources)}); check the name with curl on the metrics URL", atSeconds);
             }
         }
     }

@@ -114,6 +114,31 @@
     }, [data.seconds, data.users]);
   }
 
+  // ---- drift: each series' Theil–Sen line over its judged window (analysis.drift) -----------------------
+
+  let driftLines = 0;
+
+  function driftOf(metric, label) {
+    const drift = data.analysis && data.analysis.drift;
+    return drift ? drift.find((d) => d.metric === metric && d.label === label) || null : null;
+  }
+
+  // The fitted line at each x of the charts, null outside the judged window; times k (100 / capacity for a % line).
+  function driftColumn(d, k) {
+    const f = k == null ? 1 : k;
+    return data.seconds.map((x) => (x >= d.from - 1e-9 && x <= d.to + 1e-9 ? (d.start + (d.end - d.start) * (x - d.from) / (d.to - d.from)) * f : null));
+  }
+
+  // On the analysis charts a drift line is coloured by its verdict; on the latency chart by its row, as the row's lines.
+  const driftColor = { rising: failureColor, falling: '#16a34a', stable: '#475569' };
+
+  function driftSeries(d, stroke, scale, show, value) {
+    driftLines++;
+    const s = { label: d.label + ' drift (' + d.verdict + ')', stroke: stroke || driftColor[d.verdict], width: 2, dash: [2, 4], points: { show: false }, show: show, value: value };
+    if (scale != null) s.scale = scale;
+    return s;
+  }
+
   function latencyChart() {
     const rows = data.rows;
     const named = rows.length - 1;
@@ -137,6 +162,16 @@
       });
     });
 
+    // Each row's p95 drift line follows the row's toggle.
+    const driftIndex = [];
+    rows.forEach((row, i) => {
+      const d = driftOf('latency', row.label);
+      if (!d) return;
+      driftIndex[i] = series.length;
+      series.push(driftSeries(d, palette[i % palette.length], null, shown[i], (u, v) => ms(v)));
+      columns.push(driftColumn(d));
+    });
+
     const u = makeChart('chart-latency', {
       scales: { x: { time: false } },
       series: series,
@@ -152,7 +187,10 @@
       box.dataset.row = row.label;
       box.disabled = u == null;
       box.addEventListener('change', () => {
-        u.batch(() => keys.forEach((key, k) => u.setSeries(1 + i * keys.length + k, { show: box.checked })));
+        u.batch(() => {
+          keys.forEach((key, k) => u.setSeries(1 + i * keys.length + k, { show: box.checked }));
+          if (driftIndex[i] != null) u.setSeries(driftIndex[i], { show: box.checked });
+        });
       });
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
@@ -328,10 +366,18 @@
 
   function analysisLatency() {
     const all = data.rows[0];
-    analysisChart('chart-analysis-latency', [
+    const series = [
       { label: 'p50', scale: 'ms', stroke: palette[0], width: 2, spanGaps: false, value: (u, v) => ms(v) },
       { label: 'p95', scale: 'ms', stroke: palette[1], width: 1.5, dash: percentileDash.p95, spanGaps: false, value: (u, v) => ms(v) },
-    ], [all.p50, all.p95],
+    ];
+    const columns = [all.p50, all.p95];
+    const drift = driftOf('latency', all.label);
+    if (drift) {
+      series.push(driftSeries(drift, null, 'ms', true, (u, v) => ms(v)));
+      columns.push(driftColumn(drift));
+    }
+
+    analysisChart('chart-analysis-latency', series, columns,
     { ms: { range: fromZero } },
     [leftAxis('ms', 'ms'), rightAxis('ms', null)]);
   }
@@ -356,6 +402,16 @@
       columns.push(line.values);
     });
 
+    // Each memory line's drift, on the line's own scale (as % of its capacity when the line is).
+    chart.lines.forEach((line, i) => {
+      const d = driftOf('memory', line.label);
+      if (!d) return;
+      const percent = line.percent && line.capacity > 0;
+      series.push(driftSeries(d, null, percent ? 'percent' : 'raw:' + line.unit, true,
+        percent ? (u, v) => withUnit(number(v, 1), '%') : (u, v) => amount(v, line.unit)));
+      columns.push(driftColumn(d, percent ? 100 / line.capacity : 1));
+    });
+
     // Left: % of capacity (or the first raw unit); right: the first raw unit beside %, or the left mirrored.
     const percent = scales.percent != null;
     const first = percent ? 'percent' : 'raw:' + rawUnits[0];
@@ -368,8 +424,72 @@
     analysisChart('chart-resource-' + index, series, columns, scales, axes);
   }
 
+  // ---- autoscaling: replicas, offered load and p95 on the analysis time axis, its seconds marked --------
+
+  // Each mark (spike, scale-out, recovery, load drop, scale-in) as a vertical line with its label, a DOM element so it
+  // can be found (and read) in the page, as the knee is.
+  function marksPlugin(marks) {
+    const lines = [];
+    return {
+      hooks: {
+        draw: (u) => {
+          if (lines.length === 0) {
+            marks.forEach((m, i) => {
+              const line = document.createElement('div');
+              line.className = 'scale-mark ' + m.kind;
+              line.dataset.kind = m.kind;
+              line.dataset.x = String(m.x);
+              const label = document.createElement('span');
+              label.className = 'scale-mark-label';
+              label.style.top = (2 + (i % 3) * 14) + 'px';
+              label.textContent = m.label;
+              line.append(label);
+              u.over.append(line);
+              lines.push(line);
+            });
+          }
+          lines.forEach((line, i) => {
+            const left = u.valToPos(marks[i].x, 'x');
+            line.hidden = !(left >= 0 && left <= u.over.clientWidth);
+            line.style.left = left + 'px';
+          });
+        },
+      },
+    };
+  }
+
+  function autoscalingChart() {
+    const a = data.analysis.autoscaling;
+    if (!a) return;
+    const p95 = data.rows[0].p95;
+    const replicas = a.replicas.length === data.seconds.length ? a.replicas : data.seconds.map(() => null);
+    // Each value describes its interval (arrivals due in it, the read at its end): drawn over the second before its point.
+    const plugins = [marksPlugin(a.marks)];
+    const opts = {
+      scales: { x: { time: false }, ms: { range: fromZero }, offered: { range: fromZero }, replicas: { range: (u, min, max) => [0, Math.max(1, max || 0) * 1.25] } },
+      series: [
+        timeSeries(),
+        { label: 'p95 (ms)', scale: 'ms', stroke: palette[1], width: 1.5, dash: percentileDash.p95, spanGaps: false, value: (u, v) => ms(v) },
+        { label: 'offered (' + a.offeredUnit + ')', scale: 'offered', stroke: palette[0], width: 2, paths: uPlot.paths.stepped({ align: -1 }), value: (u, v) => number(v, 2) },
+        { label: a.replicasLabel, scale: 'replicas', stroke: palette[2], fill: alpha(palette[2], 0.1), width: 2.5, paths: uPlot.paths.stepped({ align: -1 }), value: (u, v) => amount(v, a.replicasUnit) },
+      ],
+      axes: [
+        timeAxis(),
+        { scale: 'ms', label: 'p95 (ms)', size: axisSize },
+        { scale: 'offered', label: a.offeredUnit, size: axisSize, grid: { show: false } },
+        { scale: 'replicas', label: a.replicasUnit, side: 1, size: axisSize, grid: { show: false }, values: axisAmount(a.replicasUnit) },
+      ],
+      cursor: { sync: { key: analysisSync, setSeries: false, scales: ['x', null] } },
+      hooks: { setScale: [syncScale] },
+      plugins: plugins,
+    };
+    const u = makeChart('chart-autoscaling', opts, [data.seconds, p95, a.offered, replicas]);
+    if (u) analysisCharts.push(u);
+  }
+
   function analysisSection() {
     if (!data.analysis) return;
+    if (data.analysis.autoscaling) autoscalingChart();
     analysisThroughput();
     analysisLatency();
     data.analysis.resources.forEach(resourceChart);
@@ -391,4 +511,5 @@
   });
 
   document.body.dataset.chartsReady = String(charts.length);
+  document.body.dataset.driftLines = String(driftLines);
 })();

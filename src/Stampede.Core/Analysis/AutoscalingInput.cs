@@ -1,0 +1,97 @@
+using Stampede.Load;
+using Stampede.Metrics;
+using Stampede.Monitoring;
+
+namespace Stampede.Analysis;
+
+/// <summary>A run's per-second series as the autoscaling analysis reads them (index = history second).</summary>
+internal sealed record AutoscalingInput
+{
+    /// <summary>Whether the load was an arrival rate (open model) rather than users.</summary>
+    public required bool OpenModel { get; init; }
+
+    /// <summary>Offered load per second: users at the second's end (closed), or the schedule's target rate over the second, iterations/s (open).</summary>
+    public required double[] Offered { get; init; }
+
+    /// <summary>Requests completed per second.</summary>
+    public required long[] Requests { get; init; }
+
+    /// <summary>Requests failed per second.</summary>
+    public required long[] Failures { get; init; }
+
+    /// <summary>p95 of all requests completed in each second, ms (NaN when none completed).</summary>
+    public required double[] P95Ms { get; init; }
+
+    /// <summary>Whether each second completed requests and every threshold held on them.</summary>
+    public required bool[] Held { get; init; }
+
+    /// <summary>What was watched on the target.</summary>
+    public required TargetSnapshot Target { get; init; }
+
+    /// <summary>The series of a finished run; the last interval is left out when it is a sliver under half a second.</summary>
+    public static AutoscalingInput From(StatsSnapshot stats, LoadTestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        ArgumentNullException.ThrowIfNull(options);
+        List<IntervalStats> history = [.. stats.History];
+        if (history.Count > 0 && history[^1].DurationSeconds < 0.5)
+        {
+            history.RemoveAt(history.Count - 1);
+        }
+
+        int n = history.Count;
+        double[] planned = options.IsOpenModel ? AutoscalingAnalyzer.PlannedRate(options, n) : [];
+        var offered = new double[n];
+        var requests = new long[n];
+        var failures = new long[n];
+        var p95 = new double[n];
+        var held = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            IntervalStats interval = history[i];
+            offered[i] = options.IsOpenModel ? planned[i] : interval.Users;
+            requests[i] = interval.Total.Requests;
+            failures[i] = interval.Total.Failures;
+            p95[i] = interval.Total.Requests == 0 ? double.NaN : interval.Total.GetPercentile(95);
+            held[i] = interval.Total.Requests > 0 && options.Thresholds.All(t => HoldsOn(t, interval));
+        }
+
+        return new AutoscalingInput
+        {
+            OpenModel = options.IsOpenModel,
+            Offered = offered,
+            Requests = requests,
+            Failures = failures,
+            P95Ms = p95,
+            Held = held,
+            Target = stats.Target,
+        };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="threshold"/> holds on one second's own requests: latency (ms), error rate and rps of that
+    /// second. Counts (<c>requests</c>, <c>failures</c>) only have a meaning over the whole run and are not judged per second;
+    /// nor is a scoped row that completed nothing in the second.
+    /// </summary>
+    internal static bool HoldsOn(Threshold threshold, IntervalStats interval)
+    {
+        RowStats? row = RowSelector.Select(interval.Rows, interval.Total, threshold.Row, out _);
+        if (row is null || row.Requests == 0)
+        {
+            return true;
+        }
+
+        double? measured = threshold.Metric switch
+        {
+            ThresholdMetric.Percentile => LatencyHistograms.Percentile(row, threshold.Percentile, []),
+            ThresholdMetric.Median => row.MedianMs,
+            ThresholdMetric.Average => row.AverageMs,
+            ThresholdMetric.Min => row.MinMs,
+            ThresholdMetric.Max => row.MaxMs,
+            ThresholdMetric.ErrorRate => row.FailureRatio,
+            ThresholdMetric.RequestsPerSecond => row.RequestsPerSecond,
+            _ => null,
+        };
+        return measured is not { } value || threshold.IsMetBy(value);
+    }
+}
