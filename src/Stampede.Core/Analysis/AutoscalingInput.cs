@@ -53,7 +53,7 @@ internal sealed record AutoscalingInput
             requests[i] = interval.Total.Requests;
             failures[i] = interval.Total.Failures;
             p95[i] = interval.Total.Requests == 0 ? double.NaN : interval.Total.GetPercentile(95);
-            held[i] = interval.Total.Requests > 0 && options.Thresholds.All(t => HoldsOn(t, interval));
+            held[i] = interval.Total.Requests > 0 && options.Thresholds.All(t => ThresholdEvaluator.HoldsOnSecond(t, interval));
         }
 
         return new AutoscalingInput
@@ -66,32 +66,5 @@ internal sealed record AutoscalingInput
             Held = held,
             Target = stats.Target,
         };
-    }
-
-    /// <summary>
-    /// Whether <paramref name="threshold"/> holds on one second's own requests: latency (ms), error rate and rps of that
-    /// second. Counts (<c>requests</c>, <c>failures</c>) only have a meaning over the whole run and are not judged per second;
-    /// nor is a scoped row that completed nothing in the second.
-    /// </summary>
-    internal static bool HoldsOn(Threshold threshold, IntervalStats interval)
-    {
-        RowStats? row = RowSelector.Select(interval.Rows, interval.Total, threshold.Row, out _);
-        if (row is null || row.Requests == 0)
-        {
-            return true;
-        }
-
-        double? measured = threshold.Metric switch
-        {
-            ThresholdMetric.Percentile => LatencyHistograms.Percentile(row, threshold.Percentile, []),
-            ThresholdMetric.Median => row.MedianMs,
-            ThresholdMetric.Average => row.AverageMs,
-            ThresholdMetric.Min => row.MinMs,
-            ThresholdMetric.Max => row.MaxMs,
-            ThresholdMetric.ErrorRate => row.FailureRatio,
-            ThresholdMetric.RequestsPerSecond => row.RequestsPerSecond,
-            _ => null,
-        };
-        return measured is not { } value || threshold.IsMetBy(value);
     }
 }

@@ -66,7 +66,7 @@ internal sealed record BottleneckInput
             errorRate[i] = interval.Total.Requests == 0 ? 0 : (double)interval.Total.Failures / interval.Total.Requests;
             p50[i] = interval.Total.Requests == 0 ? double.NaN : interval.Total.GetPercentile(50);
             bound[i] = interval.GeneratorBound;
-            slo[i] = options.Thresholds.Any(t => FailsOn(t, interval));
+            slo[i] = options.Thresholds.Any(t => !ThresholdEvaluator.HoldsOnSecond(t, interval));
         }
 
         foreach (Monitoring.GeneratorSample sample in stats.Generator.Samples)
@@ -92,25 +92,5 @@ internal sealed record BottleneckInput
             Target = stats.Target,
             TopFailure = stats.Failures.Count > 0 ? stats.Failures[0].Error : null,
         };
-    }
-
-    /// <summary>Whether <paramref name="threshold"/> fails on one second's requests (latency, error rate and rate thresholds; others are whole-run only).</summary>
-    private static bool FailsOn(Threshold threshold, IntervalStats interval)
-    {
-        RowStats? row = RowSelector.Select(interval.Rows, interval.Total, threshold.Row, out _);
-        if (row is null || row.Requests == 0)
-        {
-            return false;
-        }
-
-        double? measured = threshold.Metric switch
-        {
-            ThresholdMetric.Percentile => row.GetPercentile(threshold.Percentile),
-            ThresholdMetric.Median => row.MedianMs,
-            ThresholdMetric.Average => row.AverageMs,
-            ThresholdMetric.ErrorRate => row.FailureRatio,
-            _ => null,
-        };
-        return measured is { } value && !threshold.IsMetBy(value);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using HdrHistogram;
 using Stampede.Load;
 using Stampede.Metrics;
 
@@ -113,53 +112,15 @@ internal static class ColdStartAnalyzer
     /// </summary>
     private static (long Requests, long Failures, double? P50, double? P95) Window(IReadOnlyList<IntervalStats> history, long from, long to, RowKey? key)
     {
-        HistogramBase? merged = null;
-        long requests = 0;
-        long failures = 0;
-        double min = double.MaxValue;
-        double max = 0;
-        foreach (IntervalStats interval in history)
+        StatsSnapshot window = Experiments.WindowStats.Of(history, from, to);
+        RowStats? row = key is { } k ? window.Rows.FirstOrDefault(r => r.Key == k) : window.Total;
+        if (row is null || row.Requests == 0)
         {
-            if (interval.Second < from || interval.Second >= to)
-            {
-                continue;
-            }
-
-            RowStats? row = key is { } k ? interval.Rows.FirstOrDefault(r => r.Key == k) : interval.Total;
-            if (row is null || row.Requests == 0)
-            {
-                continue;
-            }
-
-            requests += row.Requests;
-            failures += row.Failures;
-            min = Math.Min(min, row.MinMs);
-            max = Math.Max(max, row.MaxMs);
-            if (row.Histogram is { } bytes)
-            {
-                HistogramBase histogram = HistogramCodec.Decode(bytes);
-                if (merged is null)
-                {
-                    merged = histogram;
-                }
-                else
-                {
-                    merged.Add(histogram);
-                }
-            }
+            return (0, 0, null, null);
         }
 
-        if (merged is null || merged.TotalCount == 0)
-        {
-            return (requests, failures, null, null);
-        }
-
-        return (requests, failures, At(merged, 50, min, max), At(merged, 95, min, max));
+        return row.Percentiles.Count == 0 ? (row.Requests, row.Failures, null, null) : (row.Requests, row.Failures, row.GetPercentile(50), row.GetPercentile(95));
     }
-
-    /// <summary>As <see cref="RowStats"/> reads a percentile: the bucket's highest equivalent value, clamped to the exact extremes.</summary>
-    private static double At(HistogramBase histogram, double percentile, double min, double max) =>
-        Math.Round(Math.Clamp(histogram.GetValueAtPercentile(percentile) / 1000.0, min, Math.Max(min, max)), 3);
 
     private static string Describe(double[] ready, ColdStartRow? row, long warmupSeconds, ColdStartWindow steady)
     {

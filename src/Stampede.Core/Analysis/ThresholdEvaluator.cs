@@ -60,4 +60,31 @@ internal static class ThresholdEvaluator
         ThresholdMetric.Requests => row.Requests,
         _ => row.Failures,
     };
+
+    /// <summary>
+    /// Whether <paramref name="threshold"/> holds on one second's own requests: latency (ms), error rate and rps of that
+    /// second. Counts (<c>requests</c>, <c>failures</c>) only have a meaning over the whole run and are not judged per second;
+    /// nor is a scoped row that completed nothing in the second.
+    /// </summary>
+    public static bool HoldsOnSecond(Threshold threshold, IntervalStats interval)
+    {
+        RowStats? row = RowSelector.Select(interval.Rows, interval.Total, threshold.Row, out _);
+        if (row is null || row.Requests == 0)
+        {
+            return true;
+        }
+
+        double? measured = threshold.Metric switch
+        {
+            ThresholdMetric.Percentile => LatencyHistograms.Percentile(row, threshold.Percentile, []),
+            ThresholdMetric.Median => row.MedianMs,
+            ThresholdMetric.Average => row.AverageMs,
+            ThresholdMetric.Min => row.MinMs,
+            ThresholdMetric.Max => row.MaxMs,
+            ThresholdMetric.ErrorRate => row.FailureRatio,
+            ThresholdMetric.RequestsPerSecond => row.RequestsPerSecond,
+            _ => null,
+        };
+        return measured is not { } value || threshold.IsMetBy(value);
+    }
 }
