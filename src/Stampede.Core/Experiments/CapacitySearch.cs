@@ -60,17 +60,35 @@ internal sealed class CapacitySearch : IRateExperiment
     /// <summary>The steps judged so far.</summary>
     public IReadOnlyList<CapacityStep> Steps => _steps;
 
-    /// <summary>Where the search is, in a few words, for the live view.</summary>
-    public string Progress
+    /// <inheritdoc/>
+    public ExperimentProgress Progress(double nowSeconds)
     {
-        get
+        string phase = Finished ? "done" : _coolingSince is not null ? "drain" : _bisecting ? "bisect" : "grow";
+        int? stepLeft = phase is "grow" or "bisect" ? Math.Max(0, (int)Math.Ceiling(_stepStart + _stepSeconds - nowSeconds)) : null;
+        int? stepsLeft = Finished ? 0 : StepsLeft();
+        int? secondsLeft = stepsLeft is not { } n ? null : n == 0 ? 0 : (stepLeft ?? _stepSeconds) + ((n - 1) * _stepSeconds);
+        string last = _steps.Count == 0 ? "first step" : Fmt($"last {_steps[^1].Rate:0.##}/s {(_steps[^1].Pass ? "passed" : "failed")}");
+        string bracket = _bisecting && !Finished ? Fmt($", bracket {_lastPass:0.##}–{_firstFail:0.##}/s") : string.Empty;
+        string left = secondsLeft is { } total && !Finished ? Fmt($", about {Duration(total)} left") : string.Empty;
+        string text = phase switch
         {
-            string last = _steps.Count == 0 ? "first step" : _steps[^1] is { } s ? Fmt($"last {s.Rate:0.##}/s {(s.Pass ? "passed" : "failed")}") : string.Empty;
-            string bracket = _bisecting ? Fmt($", bracket {_lastPass:0.##}–{_firstFail:0.##}/s") : string.Empty;
-            return Finished ? Fmt($"Capacity search done after {_steps.Count} steps")
-                : _coolingSince is not null ? Fmt($"Capacity search: letting the target drain before step {_steps.Count + 1} at {CurrentRate:0.##}/s, {last}{bracket}")
-                : Fmt($"Capacity search: step {_steps.Count + 1} ({(_bisecting ? "bisect" : "grow")}) at {CurrentRate:0.##}/s, {last}{bracket}");
-        }
+            "done" => Fmt($"Capacity search done after {_steps.Count} steps"),
+            "drain" => Fmt($"Capacity search: letting the target drain before step {_steps.Count + 1} at {CurrentRate:0.##}/s, {last}{bracket}{left}"),
+            _ => Fmt($"Capacity search: step {_steps.Count + 1} ({phase}) at {CurrentRate:0.##}/s, {stepLeft} s left in it, {last}{bracket}{left}"),
+        };
+        return new ExperimentProgress
+        {
+            Kind = "capacity",
+            Phase = phase,
+            Step = Finished ? _steps.Count : _steps.Count + 1,
+            Rate = Math.Round(CurrentRate, 4),
+            StepSecondsLeft = stepLeft,
+            SecondsLeft = secondsLeft,
+            LastPassRate = _lastPass,
+            FirstFailRate = _firstFail,
+            Steps = [.. _steps],
+            Text = text,
+        };
     }
 
     /// <summary>
@@ -221,6 +239,29 @@ internal sealed class CapacitySearch : IRateExperiment
 
         return (_lastPass.Value + _firstFail.Value) / 2;
     }
+
+    /// <summary>The steps left, the running (or next) one included; <see langword="null"/> while growing with no <c>--max-rate</c>.</summary>
+    private int? StepsLeft()
+    {
+        // Each bisection step halves the bracket; the search ends once it is within the precision of the passing rate.
+        static int Halvings(double ratio, double precision) => ratio <= precision ? 0 : (int)Math.Ceiling(Math.Log2(ratio / precision));
+
+        if (_bisecting)
+        {
+            return Math.Max(1, Halvings((_firstFail!.Value - _lastPass!.Value) / _lastPass.Value, _options.Precision));
+        }
+
+        if (_options.MaxRate is not { } max)
+        {
+            return null;
+        }
+
+        // Growing: the steps up to --max-rate, then, should one of them fail, the bisection of a bracket one growth factor wide.
+        int grow = CurrentRate >= max ? 1 : 1 + (int)Math.Ceiling(Math.Log(max / CurrentRate) / Math.Log(_options.GrowthFactor));
+        return grow + Halvings(_options.GrowthFactor - 1, _options.Precision);
+    }
+
+    private static string Duration(int seconds) => seconds < 120 ? Fmt($"{seconds} s") : Fmt($"{seconds / 60} min {seconds % 60:00} s");
 
     private CapacityStep Judge(IReadOnlyList<IntervalStats> history)
     {

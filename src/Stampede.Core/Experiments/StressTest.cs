@@ -47,9 +47,44 @@ internal sealed class StressTest : IRateExperiment
 
     public bool Finished { get; private set; }
 
-    public string Progress => Finished ? Fmt($"Stress test done after {_steps.Count} steps")
-        : _recoveryStart is not null ? Fmt($"Stress test: broke at {_broken!.Rate:0.##}/s; recovering at {_recoveryRate:0.##}/s")
-        : Fmt($"Stress test: step {_steps.Count + 1} at {CurrentRate:0.##}/s{(_steps.Count > 0 ? Fmt($", last {_steps[^1].Rate:0.##}/s held") : string.Empty)}");
+    public ExperimentProgress Progress(double nowSeconds)
+    {
+        string phase = Finished ? "done" : _recoveryStart is not null ? "recovery" : "step";
+        int? stepLeft = phase switch
+        {
+            "recovery" => Math.Max(0, (int)Math.Ceiling(_recoveryStart!.Value + _recoverySeconds - nowSeconds)),
+            "step" => Math.Max(0, (int)Math.Ceiling(_stepStart + _stepSeconds - nowSeconds)),
+            _ => null,
+        };
+
+        // Stepping: the steps left before the step limit, then the recovery phase should the last of them break.
+        int? secondsLeft = phase switch
+        {
+            "recovery" => stepLeft,
+            "step" => stepLeft + ((_options.MaxSteps - _steps.Count - 1) * _stepSeconds) + _recoverySeconds,
+            _ => 0,
+        };
+        double? held = _steps.Where(s => s.Pass).Select(s => (double?)s.Rate).LastOrDefault();
+        string text = phase switch
+        {
+            "done" => Fmt($"Stress test done after {_steps.Count} steps"),
+            "recovery" => Fmt($"Stress test: broke at {_broken!.Rate:0.##}/s; recovering at {_recoveryRate:0.##}/s, {stepLeft} s left"),
+            _ => Fmt($"Stress test: step {_steps.Count + 1} at {CurrentRate:0.##}/s, {stepLeft} s left in it{(held is { } h ? Fmt($", last {h:0.##}/s held") : string.Empty)}"),
+        };
+        return new ExperimentProgress
+        {
+            Kind = "stress",
+            Phase = phase,
+            Step = Finished || _recoveryStart is not null ? _steps.Count : _steps.Count + 1,
+            Rate = Math.Round(CurrentRate, 4),
+            StepSecondsLeft = stepLeft,
+            SecondsLeft = secondsLeft,
+            LastPassRate = held,
+            FirstFailRate = _broken?.Rate,
+            Steps = [.. _steps],
+            Text = text,
+        };
+    }
 
     public (double Rate, long AtSecond)? OnSecond(StatsSnapshot live, int busyIterations)
     {

@@ -227,7 +227,11 @@ public sealed partial class LoadTest : IDisposable
         aggregator.Users = 0;
         aggregator.Complete(end);
         monitor.Sample(_time.GetElapsedTime(start, end), aggregator.Snapshot(end).History.Count);
-        StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true) with { Target = target?.Current ?? TargetSnapshot.Empty };
+        StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true) with
+        {
+            Target = target?.Current ?? TargetSnapshot.Empty,
+            Experiment = _experiment?.Progress(_time.GetElapsedTime(start, end).TotalSeconds),
+        };
         _latest = final;
         return new RunResult
         {
@@ -346,7 +350,10 @@ public sealed partial class LoadTest : IDisposable
             {
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(wait), _time, stopToken).ConfigureAwait(false);
+                    // Whole ticks, rounded up and at least one: a wait of a fraction of a tick would be a zero delay that
+                    // completes at once, and the loop would spin without the clock moving (for ever, on a fake clock).
+                    var delay = TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(wait * TimeSpan.TicksPerSecond)));
+                    await Task.Delay(delay, _time, stopToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -356,8 +363,6 @@ public sealed partial class LoadTest : IDisposable
         }
     }
 
-    /// <summary>An experiment's progress for the live view (a capacity search, a stress test); <see langword="null"/> in a plain run.</summary>
-    public string? ExperimentProgress => _experiment?.Progress;
 
     /// <summary>Moves an experiment on: the next step's rate, or the end of the run once it has its answer.</summary>
     private void StepSearch(StatsSnapshot live, ArrivalPool? pool)
@@ -417,6 +422,14 @@ public sealed partial class LoadTest : IDisposable
                     snapshot = snapshot with { Target = target.Current };
                 }
 
+                CheckAborts(snapshot);
+                StepSearch(snapshot, pool);
+                if (_experiment is not null)
+                {
+                    // After the step decision: the views show the step just decided, not the one just judged.
+                    snapshot = snapshot with { Experiment = _experiment.Progress(snapshot.Elapsed.TotalSeconds) };
+                }
+
                 _latest = snapshot;
                 try
                 {
@@ -428,9 +441,6 @@ public sealed partial class LoadTest : IDisposable
                 {
                     aggregator.RecordSubscriberError(ex);
                 }
-
-                CheckAborts(snapshot);
-                StepSearch(snapshot, pool);
 
                 nextSecond += frequency;
                 if (nextSecond <= now)

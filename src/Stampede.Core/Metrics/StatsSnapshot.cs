@@ -41,6 +41,9 @@ public sealed record StatsSnapshot
 
     /// <summary>The system under test as watched (<c>--metrics-url</c>, <c>--watch-pid</c>); <see cref="TargetSnapshot.Empty"/> when nothing is.</summary>
     public TargetSnapshot Target { get; init; } = TargetSnapshot.Empty;
+
+    /// <summary>Where a running experiment (<c>--find-capacity</c>, <c>--stress</c>) stands; <see langword="null"/> in a plain run.</summary>
+    public Experiments.ExperimentProgress? Experiment { get; init; }
 }
 
 /// <summary>

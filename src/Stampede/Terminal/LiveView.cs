@@ -71,7 +71,7 @@ internal sealed class LiveView
     /// <summary>The live table with each threshold's state so far under it (measured on the same snapshot).</summary>
     private IRenderable WithThresholds(IRenderable table, StatsSnapshot stats)
     {
-        IRenderable withProgress = _test.ExperimentProgress is { } progress ? new Rows(table, new Markup($"[bold]{Markup.Escape(progress)}[/]")) : table;
+        IRenderable withProgress = stats.Experiment is { } progress ? new Rows(table, new Markup($"[bold]{Markup.Escape(progress.Text)}[/]")) : table;
         return _thresholds.Count == 0
             ? withProgress
             : new Rows(withProgress, GateTables.Live(ThresholdEvaluator.Evaluate(_thresholds, stats)));

@@ -6,7 +6,8 @@ namespace Stampede.Web;
 
 /// <summary>
 /// Writes a <see cref="DashboardView"/> as the JSON of one server-sent event: run state, the thresholds and their
-/// verdicts, the watched target's latest values and the bottleneck verdict, the stats and failures tables, and the
+/// verdicts, the watched target's latest values and the bottleneck verdict, a running experiment's progress and
+/// the ended run's analyses, the stats and failures tables, and the
 /// chart points (requests/s, failures/s, users, p50 and p95 of each one-second interval, and each target series)
 /// that the client does not have yet.
 /// </summary>
@@ -49,6 +50,8 @@ internal static partial class DashboardEvents
 
             WriteThresholds(json, view);
             WriteTarget(json, view);
+            WriteExperiment(json, view);
+            WriteAnalyses(json, view);
 
             StatsSnapshot? stats = view.Stats;
             json.WriteNumber("users", view.State == DashboardRunState.Running ? stats?.Users ?? 0 : 0);

@@ -45,6 +45,50 @@ public sealed class CapacitySearchTests
     }
 
     [Fact]
+    public void Progress_ThroughASearch_NamesThePhaseTheBracketAndTheStepsLeft()
+    {
+        var progress = new List<ExperimentProgress>();
+        CapacityAnalysis result = Simulate(rate => rate <= 40 ? 100 : 100 + ((rate - 40) * 50), new CapacitySearchOptions { StartRate = 5, StepTime = TimeSpan.FromSeconds(3), StepWarmup = TimeSpan.FromSeconds(1) }, "p95<300ms", progress);
+
+        ExperimentProgress first = progress[0];
+        first.Phase.ShouldBe("grow");
+        first.Step.ShouldBe(1);
+        first.Rate.ShouldBe(5);
+        first.SecondsLeft.ShouldBeNull("growing with no --max-rate: the end is unknown");
+        first.Text.ShouldBe("Capacity search: step 1 (grow) at 5/s, 2 s left in it, first step");
+
+        progress.ShouldContain(p => p.Phase == "drain" && p.Text.Contains("letting the target drain before step 6 at 60/s"));
+
+        // 40/s passed, 80/s failed: halving 40 wide down to 5% of ~44 takes 5 steps of 3 s, as the search then does.
+        ExperimentProgress bisect = progress.First(p => p.Phase == "bisect");
+        bisect.LastPassRate.ShouldBe(40);
+        bisect.FirstFailRate.ShouldBe(80);
+        bisect.Text.ShouldContain("bracket 40–80/s");
+        bisect.SecondsLeft.ShouldBe(bisect.StepSecondsLeft + (4 * 3));
+        result.Steps.Count(s => s.Phase == "bisect").ShouldBe(5);
+        progress.Where(p => p.Phase == "bisect").Select(p => p.SecondsLeft!.Value).ShouldBeInOrder(SortDirection.Descending);
+
+        ExperimentProgress done = progress[^1];
+        done.Phase.ShouldBe("done");
+        done.SecondsLeft.ShouldBe(0);
+        done.Step.ShouldBe(result.Steps.Count);
+        done.Steps.Count.ShouldBe(result.Steps.Count);
+        done.Text.ShouldBe($"Capacity search done after {result.Steps.Count} steps");
+    }
+
+    [Fact]
+    public void Progress_GrowingTowardsMaxRate_BoundsTheTimeLeft()
+    {
+        var progress = new List<ExperimentProgress>();
+        Simulate(_ => 50, new CapacitySearchOptions { StartRate = 5, MaxRate = 30, StepTime = TimeSpan.FromSeconds(2), StepWarmup = TimeSpan.Zero }, "p95<300ms", progress);
+
+        // 5, 10, 20, 30/s, then at most a bisection of one growth factor (5 steps at 5%): 9 steps of 2 s, 1.3 s into the first.
+        progress[0].SecondsLeft.ShouldBe(1 + (8 * 2));
+        progress[0].Text.ShouldEndWith("first step, about 17 s left");
+        (progress.Count - 1).ShouldBeLessThanOrEqualTo(progress[0].SecondsLeft!.Value, "the bound holds: the search took fewer seconds");
+    }
+
+    [Fact]
     public void Validate_BadSettings_NameTheSetting()
     {
         Should.Throw<ArgumentException>(() => new CapacitySearchOptions { StartRate = 0 }.Validate()).Message.ShouldContain("StartRate");
@@ -53,7 +97,7 @@ public sealed class CapacitySearchTests
     }
 
     /// <summary>Runs a search against a simulated target second by second, as the run's pump drives it.</summary>
-    private static CapacityAnalysis Simulate(Func<double, double> p95Ms, CapacitySearchOptions options, string slo)
+    private static CapacityAnalysis Simulate(Func<double, double> p95Ms, CapacitySearchOptions options, string slo, List<ExperimentProgress>? progress = null)
     {
         var builder = new SnapshotBuilder();
         var search = new CapacitySearch(options, [Threshold.Parse(slo)]);
@@ -71,6 +115,7 @@ public sealed class CapacitySearchTests
             builder.Steady("predict", seconds: 1, perSecond: Math.Max(1, (int)Math.Round(rate)), _ => latency, fromSecond: second);
             StatsSnapshot live = builder.Live(second + 1.3);
             pending = search.OnSecond(live.History, second + 1.3) ?? pending;
+            progress?.Add(search.Progress(second + 1.3));
         }
 
         search.Finished.ShouldBeTrue();

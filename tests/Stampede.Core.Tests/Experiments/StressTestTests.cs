@@ -42,6 +42,26 @@ public sealed class StressTestTests
         result.RecoverySeconds.ShouldBeNull();
     }
 
+    [Fact]
+    public void Progress_ThroughAStressTest_ShowsTheStepThenTheRecoveryThenDone()
+    {
+        var progress = new List<ExperimentProgress>();
+        Simulate(rate => rate >= 40 ? (100, 0.1) : (100, 0), new StressTestOptions { StartRate = 10, StepTime = TimeSpan.FromSeconds(3), RecoveryTime = TimeSpan.FromSeconds(5), MaxSteps = 10 }, progress);
+
+        progress[0].Phase.ShouldBe("step");
+        progress[0].Text.ShouldBe("Stress test: step 1 at 10/s, 2 s left in it");
+        // At most 10 steps of 3 s, then 5 s of recovery.
+        progress[0].SecondsLeft.ShouldBe(2 + (9 * 3) + 5);
+        progress.ShouldContain(p => p.Phase == "step" && p.Text == "Stress test: step 2 at 20/s, 3 s left in it, last 10/s held");
+        ExperimentProgress recovery = progress.First(p => p.Phase == "recovery");
+        recovery.FirstFailRate.ShouldBe(40);
+        recovery.LastPassRate.ShouldBe(30);
+        recovery.Text.ShouldStartWith("Stress test: broke at 40/s; recovering at 20/s, ");
+        recovery.SecondsLeft.ShouldBe(recovery.StepSecondsLeft);
+        progress[^1].Phase.ShouldBe("done");
+        progress[^1].Steps.Select(s => s.Phase).ShouldBe(["step", "step", "step", "step", "recovery"]);
+    }
+
     [Theory]
     [InlineData("HTTP 503 Service Unavailable", "http-5xx")]
     [InlineData("HTTP 429 Too Many Requests", "http-429")]
@@ -51,7 +71,7 @@ public sealed class StressTestTests
     [InlineData("HTTP 404 Not Found", "other-errors")]
     public void ModeOf_FailureReason_IsItsMode(string error, string mode) => StressTest.ModeOf(error).ShouldBe(mode);
 
-    private static BreakingPointAnalysis Simulate(Func<double, (double LatencyMs, double FailureRatio)> target, StressTestOptions options)
+    private static BreakingPointAnalysis Simulate(Func<double, (double LatencyMs, double FailureRatio)> target, StressTestOptions options, List<ExperimentProgress>? progress = null)
     {
         var builder = new SnapshotBuilder();
         var test = new StressTest(options);
@@ -69,6 +89,7 @@ public sealed class StressTestTests
             builder.Steady("predict", seconds: 1, perSecond: Math.Max(1, (int)Math.Round(rate)), _ => latency, failureRatio: failures, fromSecond: second);
             StatsSnapshot live = builder.Live(second + 1.3);
             pending = test.OnSecond(live, busyIterations: 0) ?? pending;
+            progress?.Add(test.Progress(live.Elapsed.TotalSeconds));
         }
 
         test.Finished.ShouldBeTrue();

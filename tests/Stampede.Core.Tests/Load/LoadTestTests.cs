@@ -34,6 +34,27 @@ public sealed class LoadTestTests
     }
 
     [Fact]
+    public async Task RunAsync_SpawnTimesBetweenClockTicks_WaitsForTheClockInsteadOfSpinning()
+    {
+        // Spawning 3 users/s puts ramp changes at 1/3 s, which no whole number of 100 ns ticks reaches: the control
+        // loop wakes a fraction of a tick early, and a wait that rounds to zero ticks must not become a busy loop
+        // (on a fake clock it never returns, as the clock only moves when the caller advances it).
+        Probe probe = Probe.Start();
+        using var test = new LoadTest(new LoadTestOptions { Users = 3, SpawnRate = 3 }, [typeof(TickUser)], _time);
+
+        Task<RunResult> run = test.RunAsync();
+        await Eventually.TrueAsync(() => probe["start"] == 1, "the first user starts at once");
+        Task advance = Task.Run(() => Advance(0.5));
+        (await Task.WhenAny(advance, Task.Delay(TimeSpan.FromSeconds(10)))).ShouldBe(advance, "advancing the clock past 1/3 s returns");
+        await Eventually.TrueAsync(() => probe["start"] == 2, "the second user starts at 1/3 s");
+        Advance(0.5);
+        await Eventually.TrueAsync(() => probe["start"] == 3, "the third user starts at 2/3 s");
+
+        test.Stop();
+        (await run.WaitAsync(TimeSpan.FromSeconds(10))).StopReason.ShouldBe(StopReason.Interrupted);
+    }
+
+    [Fact]
     public async Task RunAsync_RunTimeElapses_StopsWithEveryIntervalClosed()
     {
         Probe.Start();

@@ -235,6 +235,59 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         problems.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Dashboard_CapacitySearch_ShowsItsProgressStepsAndTheAnalysesAtTheEnd()
+    {
+        // Two events written by DashboardEvents from views built by hand (DashboardEventsTests.Searching/Analysed): a
+        // capacity search in its third step, then the ended run with its capacity, autoscaling and drift verdicts.
+        await using DashboardHost host = await DashboardHost.StartAsync(["--host", _target.Address, "-u", "1", "-r", "1"], typeof(DashUser));
+        string origin = host.Address.GetLeftPart(UriPartial.Authority);
+        var requests = new ConcurrentQueue<string>();
+        var problems = new ConcurrentQueue<string>();
+        await using IBrowserContext context = await NewContextAsync(origin, requests);
+        StatsSnapshot stats = DashboardEventsTests.Searching(DashboardEventsTests.TenPerSecondFor10Seconds());
+        string running = DashboardEvents.Write(new DashboardView { Version = 1, RunId = 1, State = DashboardRunState.Running, TargetUsers = 1, Stats = stats }, 0, out int points);
+        string stopped = DashboardEvents.Write(new DashboardView { Version = 2, RunId = 1, State = DashboardRunState.Stopped, TargetUsers = 1, Stats = stats, Result = DashboardEventsTests.Analysed(stats) }, points, out _);
+        IPage page = await context.NewPageAsync();
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                problems.Enqueue($"console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => problems.Enqueue($"uncaught: {e}");
+
+        // First the running search alone: its progress line and the steps judged so far, no verdicts yet.
+        await context.RouteAsync(origin + "/events", route => route.FulfillAsync(new() { Status = 200, ContentType = "text/event-stream", Body = $"retry: 600000\n\ndata: {running}\n\n" }));
+        await page.GotoAsync(host.Address.AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync("body[data-state=running][data-experiment-phase=bisect]", new() { State = WaitForSelectorState.Attached });
+        (await page.IsVisibleAsync("#experiment")).ShouldBeTrue();
+        (await page.InnerTextAsync("#experiment-progress")).ShouldBe(stats.Experiment!.Text);
+        ILocator steps = page.Locator("#experiment-steps tbody tr");
+        (await steps.CountAsync()).ShouldBe(2);
+        (await steps.Nth(0).InnerTextAsync()).ShouldContain("grow\t10\t10\t60 ms\t120 ms\t144 ms\t0%\tpass\tmet the SLO");
+        (await steps.Nth(1).InnerTextAsync()).ShouldContain("20\t20\t210 ms\t420 ms\t504 ms\t2%\tfail\tp95<300ms (p95 = 420 ms)");
+        (await page.Locator("#experiment-analyses li").CountAsync()).ShouldBe(0);
+
+        // Then the ended run: the search is done and each analysis has its badge and summary, as text.
+        await page.UnrouteAsync(origin + "/events");
+        await context.RouteAsync(origin + "/events", route => route.FulfillAsync(new() { Status = 200, ContentType = "text/event-stream", Body = $"retry: 600000\n\ndata: {stopped}\n\n" }));
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync("body[data-state=stopped]", new() { State = WaitForSelectorState.Attached });
+        ILocator analyses = page.Locator("#experiment-analyses li");
+        (await analyses.CountAsync()).ShouldBe(3);
+        (await analyses.Nth(0).InnerTextAsync()).ShouldBe("PASS Capacity: Capacity under the SLO (p95<300ms): 14.5 iterations/s <within 5%>.");
+        (await page.Locator("#experiment-analyses li[data-kind=autoscaling] .badge.fail").InnerTextAsync()).ShouldBe("FAIL");
+        (await analyses.Nth(2).InnerTextAsync()).ShouldContain("Drift: p95 of POST predict: rising");
+        (await page.InnerTextAsync("#downloads-note")).ShouldContain("the experiment had its answer");
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-experiment.png"), FullPage = true });
+
+        requests.ShouldAllBe(url => url.StartsWith(origin + "/", StringComparison.Ordinal), "the dashboard requested something from elsewhere");
+        problems.ShouldBeEmpty();
+    }
+
     /// <summary>A browser context that lets the page reach the dashboard only, and records every request it makes.</summary>
     private async Task<IBrowserContext> NewContextAsync(string origin, ConcurrentQueue<string> requests)
     {

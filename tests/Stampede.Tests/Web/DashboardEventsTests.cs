@@ -230,6 +230,135 @@ public sealed class DashboardEventsTests
         e.GetProperty("target").GetProperty("series").GetArrayLength().ShouldBe(4);
     }
 
+    [Fact]
+    public void Write_RunningCapacitySearch_CarriesItsProgressAndEveryStepSoFar()
+    {
+        StatsSnapshot stats = Searching(TenPerSecondFor10Seconds());
+
+        JsonElement experiment = Write(new DashboardView { Version = 4, RunId = 1, State = DashboardRunState.Running, Stats = stats }).GetProperty("experiment");
+
+        experiment.GetProperty("kind").GetString().ShouldBe("capacity");
+        experiment.GetProperty("phase").GetString().ShouldBe("bisect");
+        experiment.GetProperty("step").GetInt32().ShouldBe(3);
+        experiment.GetProperty("rate").GetDouble().ShouldBe(15);
+        experiment.GetProperty("stepSecondsLeft").GetInt32().ShouldBe(4);
+        experiment.GetProperty("secondsLeft").GetInt32().ShouldBe(34);
+        experiment.GetProperty("lastPassRate").GetDouble().ShouldBe(10);
+        experiment.GetProperty("firstFailRate").GetDouble().ShouldBe(20);
+        experiment.GetProperty("text").GetString().ShouldBe(stats.Experiment!.Text);
+        JsonElement[] steps = [.. experiment.GetProperty("steps").EnumerateArray()];
+        steps.Select(s => s.GetProperty("rate").GetDouble()).ShouldBe([10, 20]);
+        steps.Select(s => s.GetProperty("pass").GetBoolean()).ShouldBe([true, false]);
+        steps[1].GetProperty("p95Ms").GetDouble().ShouldBe(420);
+        steps[1].GetProperty("errorRate").GetDouble().ShouldBe(0.02);
+        steps[1].GetProperty("reason").GetString().ShouldBe("p95<300ms (p95 = 420 ms)");
+    }
+
+    [Fact]
+    public void Write_PlainRun_HasNoExperimentNorAnalyses()
+    {
+        JsonElement e = Write(new DashboardView { Version = 1, RunId = 1, State = DashboardRunState.Running, Stats = TenPerSecondFor10Seconds() });
+
+        e.TryGetProperty("experiment", out _).ShouldBeFalse();
+        e.TryGetProperty("analyses", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Write_StoppedRunWithAnalyses_CarriesEachVerdictWithItsSummary()
+    {
+        StatsSnapshot stats = Searching(TenPerSecondFor10Seconds());
+        RunResult result = Analysed(stats);
+
+        JsonElement[] analyses = [.. Write(new DashboardView { Version = 9, RunId = 1, State = DashboardRunState.Stopped, Stats = stats, Result = result }).GetProperty("analyses").EnumerateArray()];
+
+        analyses.Select(a => (a.GetProperty("kind").GetString(), a.GetProperty("verdict").GetString())).ShouldBe([("capacity", "pass"), ("autoscaling", "fail"), ("drift", "fail")]);
+        analyses[0].GetProperty("summary").GetString().ShouldBe(result.Capacity!.Summary);
+        analyses[1].GetProperty("summary").GetString().ShouldBe("recovered 14 s after the spike, past --max-recovery 1 s");
+        analyses[2].GetProperty("summary").GetString().ShouldBe("p95 of POST predict: rising, +2 ms per minute (+20 ms over the run); fails --soak");
+    }
+
+    /// <summary><paramref name="stats"/> in the third step of a capacity search (10/s passed, 20/s failed on p95, 15/s running).</summary>
+    internal static StatsSnapshot Searching(StatsSnapshot stats) => stats with
+    {
+        Experiment = new Experiments.ExperimentProgress
+        {
+            Kind = "capacity",
+            Phase = "bisect",
+            Step = 3,
+            Rate = 15,
+            StepSecondsLeft = 4,
+            SecondsLeft = 34,
+            LastPassRate = 10,
+            FirstFailRate = 20,
+            Steps = [Step(1, "grow", 10, 120, 0, pass: true, "met the SLO"), Step(2, "grow", 20, 420, 0.02, pass: false, "p95<300ms (p95 = 420 ms)")],
+            Text = "Capacity search: step 3 (bisect) at 15/s, 4 s left in it, last 20/s failed, bracket 10–20/s, about 34 s left",
+        },
+    };
+
+    /// <summary>The ended run of <paramref name="stats"/> with a capacity found, a failed autoscaling verdict, and one drifting and one stable series.</summary>
+    internal static RunResult Analysed(StatsSnapshot stats) => new()
+    {
+        Stats = stats,
+        StopReason = StopReason.ExperimentFinished,
+        Seed = 1,
+        EndedAt = stats.Timestamp,
+        UserClasses = [],
+        Validity = RunValidity.Judge(stats),
+        Capacity = new Experiments.CapacityAnalysis { MaxRate = 14.5, Valid = true, Summary = "Capacity under the SLO (p95<300ms): 14.5 iterations/s <within 5%>.", Slo = ["p95<300ms"], Steps = stats.Experiment!.Steps },
+        Autoscaling = new AutoscalingAnalysis { Verdict = AutoscalingAnalyzer.Fail, Reason = "recovered 14 s after the spike, past --max-recovery 1 s", Series = "workers", StableForSeconds = 10, MaxRecoverySeconds = 1, OfferedUnit = "iterations/s" },
+        Drift = new DriftAnalysis
+        {
+            Soak = true,
+            WarmupSeconds = 0,
+            Intervals = 600,
+            FromSecond = 0,
+            ToSecond = 600,
+            Series = [Drift(DriftDirection.Rising, 2, 20), Drift(DriftDirection.Stable, 0.01, 0.1)],
+        },
+    };
+
+    private static Experiments.CapacityStep Step(int number, string phase, double rate, double p95, double errorRate, bool pass, string reason) => new()
+    {
+        Number = number,
+        Phase = phase,
+        Rate = rate,
+        StartSecond = (number - 1) * 10,
+        JudgedFromSecond = ((number - 1) * 10) + 2,
+        EndSecond = number * 10,
+        AchievedRate = rate,
+        Throughput = rate * (1 - errorRate),
+        P50Ms = p95 / 2,
+        P95Ms = p95,
+        P99Ms = p95 * 1.2,
+        ErrorRate = errorRate,
+        Requests = (long)(rate * 8),
+        Pass = pass,
+        Reason = reason,
+    };
+
+    private static DriftSeries Drift(DriftDirection direction, double slopePerMinute, double change) => new()
+    {
+        Metric = DriftMetric.Latency,
+        Series = "POST predict",
+        Row = "POST predict",
+        Unit = "ms",
+        Direction = direction,
+        SlopePerMinute = slopePerMinute,
+        SlopeLowPerMinute = slopePerMinute / 2,
+        SlopeHighPerMinute = slopePerMinute * 2,
+        ChangeOverRun = change,
+        PValue = 0.001,
+        N = 600,
+        Points = 600,
+        Median = 100,
+        MaterialChange = 5,
+        FromSecond = 0,
+        ToSecond = 600,
+        StartValue = 100,
+        EndValue = 100 + change,
+        SoakChecked = true,
+    };
+
     /// <summary>CPU of pid 4242 in cores, one per history interval (11: the request at 10 s closes an eleventh); the last had no scrape.</summary>
     private static readonly double?[] Cpu = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.5, 1.5, 1.5, null];
 

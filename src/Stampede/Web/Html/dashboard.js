@@ -223,6 +223,55 @@
     });
   }
 
+  // ---- experiments (--find-capacity, --stress) and the ended run's analyses ---------------------
+  var verdictBadges = { pass: ["PASS", "pass"], fail: ["FAIL", "fail"], invalid: ["INVALID", "fail"], info: ["RESULT", "nodata"] };
+  var analysisTitles = { capacity: "Capacity", breakingPoint: "Breaking point", autoscaling: "Autoscaling", coldStart: "Cold start", drift: "Drift" };
+
+  function ms(value) { return value === null || value === undefined ? "–" : fmt(value, 1) + " ms"; }
+
+  function renderExperiment(v) {
+    var e = v.experiment;
+    var analyses = v.analyses || [];
+    $("experiment").hidden = !e && !analyses.length;
+    body.setAttribute("data-experiment-phase", e ? e.phase : "");
+
+    var progress = $("experiment-progress");
+    progress.hidden = !e;
+    if (e) {
+      progress.textContent = e.text;
+      progress.className = "overall" + (e.phase === "done" ? " pass" : "");
+      progress.setAttribute("data-phase", e.phase);
+    }
+
+    var list = $("experiment-analyses");
+    list.replaceChildren();
+    analyses.forEach(function (a) {
+      var li = document.createElement("li");
+      li.setAttribute("data-kind", a.kind);
+      li.setAttribute("data-verdict", a.verdict);
+      var badge = document.createElement("span");
+      var b = verdictBadges[a.verdict] || [a.verdict, "nodata"];
+      badge.className = "badge " + b[1];
+      badge.textContent = b[0];
+      var title = document.createElement("strong");
+      title.textContent = " " + (analysisTitles[a.kind] || a.kind) + ": ";
+      li.appendChild(badge);
+      li.appendChild(title);
+      li.appendChild(document.createTextNode(a.summary));
+      list.appendChild(li);
+    });
+
+    var steps = e ? e.steps : [];
+    $("experiment-steps-wrap").hidden = !e;
+    if (!e) { return; }
+    fill("experiment-steps", steps.map(function (s) {
+      return row([
+        fmt(s.number, 0), s.phase, fmt(s.rate, 2), fmt(s.achievedRate, 2), ms(s.p50Ms), ms(s.p95Ms), ms(s.p99Ms),
+        fmt(100 * s.errorRate, 2) + "%", { text: s.pass ? "pass" : "fail", className: s.pass ? "" : "fail" }, s.reason,
+      ], s.pass ? "" : "failed");
+    }), "No step judged yet.", 10);
+  }
+
   // ---- tables ---------------------------------------------------------------------------------
   function fmt(value, digits) {
     if (value === null || value === undefined) { return "–"; }
@@ -362,6 +411,7 @@
     Interrupted: "it was stopped",
     AllUsersStopped: "every user stopped itself",
     ThresholdAborted: "an abort threshold failed",
+    ExperimentFinished: "the experiment had its answer",
   };
 
   function render(v) {
@@ -385,6 +435,7 @@
     renderStats(v);
     renderThresholds(v);
     renderTarget(v);
+    renderExperiment(v);
 
     var state = v.state;
     body.setAttribute("data-state", state);
