@@ -13,8 +13,12 @@ internal sealed class GeneratorMonitor
 {
     private const double MinimumWindowSeconds = 0.5;
 
-    /// <summary>GC pause within one second above which the run warns, ms: a pause that long shows in p99 of a busy run.</summary>
-    private const double GcPauseWarningMs = 20;
+    /// <summary>
+    /// GC pause within one second above which the run warns and the second counts as generator-bound, ms: every
+    /// request in flight during a pause carries it, so a pause that long shows in the p99 of a busy run (and, with
+    /// pauses in every second, in its p66). 2% of the second.
+    /// </summary>
+    public const double GcPauseBoundMs = 20;
 
     /// <summary>Scheduling lag p99 within one second above which the generator counts as fallen behind, ms.</summary>
     public const double LagBoundMs = 5;
@@ -35,6 +39,7 @@ internal sealed class GeneratorMonitor
     private int _boundSeconds;
     private readonly List<string> _boundReasons = [];
     private bool _lagging;
+    private double _worstBoundPauseMs;
 
     public GeneratorMonitor(double thresholdPercent, Func<ProcessReading>? read = null, int? processorCount = null)
     {
@@ -75,16 +80,16 @@ internal sealed class GeneratorMonitor
         _sum += percent;
         _peak = Math.Max(_peak, percent);
 
-        if (pauseMs > GcPauseWarningMs && !_pausing)
+        if (pauseMs > GcPauseBoundMs && !_pausing)
         {
             Warn(new GeneratorWarning(
                 elapsed,
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"The garbage collector paused the generator for {pauseMs:0} ms in the second before {elapsed:hh\\:mm\\:ss}: requests in flight then include the pause in their response time.")));
+                    $"The garbage collector paused the generator for {pauseMs:0} ms in the second before {elapsed:hh\\:mm\\:ss}: requests in flight then include the pause in their response time, and a second with more than {GcPauseBoundMs:0} ms of pauses counts as generator-bound.")));
         }
 
-        _pausing = pauseMs > GcPauseWarningMs;
+        _pausing = pauseMs > GcPauseBoundMs;
         if (percent > _thresholdPercent && !_above)
         {
             var warning = new GeneratorWarning(
@@ -100,8 +105,9 @@ internal sealed class GeneratorMonitor
 
     /// <summary>
     /// Judges second <paramref name="second"/> (0-based) once its interval has closed: the generator was
-    /// bound if its CPU passed the threshold during that second or its scheduling lag p99 passed
-    /// <see cref="LagBoundMs"/>. Warns the first time the lag does.
+    /// bound if its CPU passed the threshold during that second, the garbage collector paused it more than
+    /// <see cref="GcPauseBoundMs"/> in it, or its scheduling lag p99 passed <see cref="LagBoundMs"/>. Warns the
+    /// first time the lag does.
     /// </summary>
     /// <returns>Whether the generator was bound during the second.</returns>
     public bool JudgeSecond(long second, double? lagP99Ms)
@@ -135,6 +141,14 @@ internal sealed class GeneratorMonitor
                         : string.Create(CultureInfo.InvariantCulture, $"{reason}, CPU above {_thresholdPercent:0}%");
                 }
 
+                if (sample.GcPauseMs > GcPauseBoundMs)
+                {
+                    // The reason names the worst second's pauses; it replaces the one named before (see Bound).
+                    _worstBoundPauseMs = Math.Max(_worstBoundPauseMs, sample.GcPauseMs);
+                    string pause = GcReason(_worstBoundPauseMs);
+                    reason = reason is null ? pause : $"{reason}, {pause}";
+                }
+
                 break;
             }
 
@@ -153,7 +167,12 @@ internal sealed class GeneratorMonitor
         _boundSeconds++;
         foreach (string part in reason.Split(", "))
         {
-            if (!_boundReasons.Contains(part))
+            int gc = _boundReasons.FindIndex(r => r.StartsWith(GcReasonStart, StringComparison.Ordinal));
+            if (part.StartsWith(GcReasonStart, StringComparison.Ordinal) && gc >= 0)
+            {
+                _boundReasons[gc] = part;
+            }
+            else if (!_boundReasons.Contains(part))
             {
                 _boundReasons.Add(part);
             }
@@ -161,6 +180,11 @@ internal sealed class GeneratorMonitor
 
         return true;
     }
+
+    private const string GcReasonStart = "GC paused the generator";
+
+    private static string GcReason(double worstMs) =>
+        string.Create(CultureInfo.InvariantCulture, $"{GcReasonStart} up to {worstMs:0} ms/s (bound {GcPauseBoundMs:0} ms/s)");
 
     private void Warn(GeneratorWarning warning)
     {
