@@ -1,0 +1,81 @@
+using System.Xml.Linq;
+
+namespace Stampede.Tool.Tests;
+
+/// <summary>
+/// The package shape that keeps the tool under 100 MB (bench/package-size/RESULTS.md), read from the project files:
+/// packing takes minutes, so bench/package-size/run.sh packs and measures, and these guard the settings in seconds.
+/// </summary>
+public sealed class ToolPackageTests
+{
+    private static readonly string Root = FindRoot();
+
+    [Fact]
+    public void ToolProject_RuntimeIdentifiers_AreTheFourPlatformsOfOneToolPackageEach()
+    {
+        XDocument tool = Load("src/Stampede.Tool/Stampede.Tool.csproj");
+
+        Property(tool, "PackAsTool").ShouldBe("true");
+        Property(tool, "ToolCommandName").ShouldBe("stampede");
+        Property(tool, "PackageId").ShouldBe("Stampede.Tool");
+        Property(tool, "RuntimeIdentifiers").Split(';').ShouldBe(["linux-x64", "linux-arm64", "osx-arm64", "win-x64"]);
+        Property(tool, "ToolPackageRuntimeIdentifiers").ShouldBe("$(RuntimeIdentifiers)");
+    }
+
+    [Fact]
+    public void ToolProject_Package_LeavesOutSatellitesAndNativeSymbols()
+    {
+        XDocument tool = Load("src/Stampede.Tool/Stampede.Tool.csproj");
+
+        Property(tool, "SatelliteResourceLanguages").ShouldBe("en");
+        var removed = tool.Descendants("Target").Descendants("NativeCopyLocalItems")
+            .Concat(tool.Descendants("Target").Descendants("RuntimeTargetsCopyLocalItems"))
+            .Where(item => item.Attribute("Remove") is not null)
+            .Select(item => (string?)item.Attribute("Condition") ?? "")
+            .ToList();
+        removed.Count.ShouldBe(2);
+        removed.ShouldAllBe(condition => condition.Contains("'.pdb'") && condition.Contains("'.dbg'"));
+    }
+
+    [Theory]
+    [InlineData("src/Stampede")]
+    [InlineData("src/Stampede.Core")]
+    [InlineData("src/Stampede.Tool")]
+    public void ShippedProject_Package_HasItsReadmeAndTheLicence(string project)
+    {
+        XDocument shared = Load("src/Directory.Build.props");
+
+        File.Exists(Path.Combine(Root, project, "PACKAGE.md")).ShouldBeTrue($"{project}/PACKAGE.md is the package's readme");
+        Property(shared, "PackageReadmeFile").ShouldBe("PACKAGE.md");
+        Property(shared, "PackageLicenseExpression").ShouldBe("MIT");
+        Property(shared, "Authors").ShouldBe("Stampede contributors");
+        File.ReadAllText(Path.Combine(Root, "LICENSE")).ShouldStartWith("MIT License");
+    }
+
+    [Fact]
+    public void Packing_OutsideTheShippedProjects_IsOff()
+    {
+        Property(Load("Directory.Build.props"), "IsPackable").ShouldBe("false");
+        Property(Load("src/Directory.Build.props"), "IsPackable").ShouldBe("true");
+        Property(Load("src/Stampede.DemoServer/Stampede.DemoServer.csproj"), "IsPackable").ShouldBe("false");
+    }
+
+    private static XDocument Load(string relativePath) => XDocument.Load(Path.Combine(Root, relativePath), LoadOptions.SetBaseUri);
+
+    private static string Property(XDocument project, string name) =>
+        project.Root!.Elements("PropertyGroup").Elements(name).LastOrDefault()?.Value.Trim()
+        ?? throw new ShouldAssertException($"{project.BaseUri} sets no {name}");
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Stampede.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Stampede.sln above {AppContext.BaseDirectory}");
+    }
+}
