@@ -132,9 +132,9 @@ internal sealed partial class CommandLine
         if (result.Errors.Count > 0)
         {
             var errors = new List<string>();
-            foreach (ParseError error in result.Errors)
+            foreach (string parsed in UnknownOptions.Messages(result))
             {
-                string message = error.Message;
+                string message = parsed;
                 foreach ((string flag, string variable) in fromEnvironment)
                 {
                     if (message.StartsWith(flag + ":", StringComparison.Ordinal))
