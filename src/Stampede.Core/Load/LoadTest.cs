@@ -209,6 +209,10 @@ public sealed partial class LoadTest : IDisposable
         {
             reason = StopReason.ExperimentFinished;
         }
+        else
+        {
+            reason = WithUnreachable(reason, cancellationToken);
+        }
 
         if (pool is not null && reason is StopReason.RunTimeElapsed or StopReason.ShapeFinished)
         {
@@ -227,7 +231,7 @@ public sealed partial class LoadTest : IDisposable
         aggregator.Users = 0;
         aggregator.Complete(end);
         monitor.Sample(_time.GetElapsedTime(start, end), aggregator.Snapshot(end).History.Count);
-        StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true) with { Target = target?.Current ?? TargetSnapshot.Empty };
+        StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true) with { Target = target?.Current ?? TargetSnapshot.Empty, Warnings = _runWarnings };
         _latest = final;
         return new RunResult
         {
@@ -242,7 +246,7 @@ public sealed partial class LoadTest : IDisposable
             Seed = seed,
             EndedAt = final.Timestamp,
             UserClasses = UserClasses,
-            Validity = RunValidity.Judge(final, _options.MinDuration, _options.Strict),
+            Validity = Judged(RunValidity.Judge(final, _options.MinDuration, _options.Strict), reason, final),
             Thresholds = ThresholdEvaluator.Evaluate(_options.Thresholds, final),
             AbortedBy = reason == StopReason.ThresholdAborted ? abortedBy! : [],
         };
@@ -417,6 +421,7 @@ public sealed partial class LoadTest : IDisposable
                     snapshot = snapshot with { Target = target.Current };
                 }
 
+                snapshot = WatchEarly(snapshot, aggregator);
                 _latest = snapshot;
                 try
                 {

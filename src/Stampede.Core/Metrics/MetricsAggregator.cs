@@ -72,6 +72,9 @@ internal sealed class MetricsAggregator
 
     public long StartTimestamp => _startTimestamp;
 
+    /// <summary>Where the run's requests are recorded, with the causes noted for their failures.</summary>
+    public MetricsRecorder Recorder => _recorder;
+
     /// <summary>The open-model scheduler's counters; <see langword="null"/> in a closed-model run.</summary>
     public ArrivalCounters? Arrivals { get; set; }
 
