@@ -36,6 +36,7 @@ internal static class RunDocumentMapper
             Failures = [.. stats.Failures.Select(f => new RunDocumentFailure { Method = f.Method, Name = f.Name, Error = f.Error, Occurrences = f.Occurrences })],
             Errors = [.. stats.Errors.Select(e => new RunDocumentError { Source = e.Source, Type = e.Type, Message = e.Message, StackTrace = e.StackTrace, Count = e.Count })],
             Generator = ToGenerator(stats.Generator),
+            Warnings = stats.Warnings.Count == 0 ? null : [.. stats.Warnings.Select(w => new RunDocumentRunWarning { AtSeconds = Math.Round(w.At.TotalSeconds, 3), Kind = w.Kind, Message = w.Message })],
             Validity = new RunDocumentValidity { Verdict = result.Validity.Verdict, Reasons = [.. result.Validity.Reasons], Notes = result.Validity.Notes.Count == 0 ? null : [.. result.Validity.Notes] },
             Arrivals = stats.Arrivals is { } a ? new RunDocumentArrivals
             {

@@ -42,11 +42,8 @@ internal static class DashboardApp
             o => new LoadTest(o, users, time),
             (result, request) => Report(result, request, settings, gates),
             template.Thresholds);
-        if (!console.Profile.Capabilities.Interactive && console.Profile.Width < 180)
-        {
-            // Redirected output has no terminal width; 80 columns would fold the address and the summary tables.
-            console.Profile.Width = 180;
-        }
+        // Redirected output has no terminal width; 80 columns would fold the address and the summary tables.
+        PlainConsole.Adapt(console);
 
         bool info = settings.LogLevel <= LogLevel.Info;
         runner.RunChanged += view =>

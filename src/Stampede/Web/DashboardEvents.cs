@@ -96,6 +96,11 @@ internal static partial class DashboardEvents
 
                 json.WritePropertyName("warnings");
                 json.WriteStartArray();
+                foreach (RunWarning warning in stats.Warnings)
+                {
+                    json.WriteStringValue(warning.Message);
+                }
+
                 foreach (var warning in stats.Generator.Warnings)
                 {
                     json.WriteStringValue(warning.Message);

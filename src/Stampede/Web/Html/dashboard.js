@@ -362,6 +362,8 @@
     Interrupted: "it was stopped",
     AllUsersStopped: "every user stopped itself",
     ThresholdAborted: "an abort threshold failed",
+    ExperimentFinished: "its experiment found its answer",
+    TargetUnreachable: "its target was unreachable (see the warnings)",
   };
 
   function render(v) {
