@@ -247,7 +247,10 @@ public static partial class StampedeApp
 
         if (settings.LogLevel <= LogLevel.Error)
         {
-            console.MarkupLine(Markup.Escape(Ending(result, exitCode, settings, checks)));
+            // One headline, as the HTML report and the dashboard show it: the checks, the verdict, what is indicative.
+            RunDocument document = RunDocumentMapper.ToDocument(report);
+            console.MarkupLine(Markup.Escape(RunHeadline.Of(document)));
+            console.MarkupLine(Markup.Escape(Ending(result, exitCode, settings, checks, RunHeadline.Validity(document))));
         }
 
         return exitCode;
@@ -382,7 +385,7 @@ public static partial class StampedeApp
         return string.Create(CultureInfo.InvariantCulture, $"{rate}, {arrivals}, up to {settings.MaxUsers ?? Math.Max(settings.PreAllocatedUsers ?? 0, 1000)} users");
     }
 
-    private static string Ending(RunResult result, int exitCode, CliSettings settings, GateResults checks)
+    private static string Ending(RunResult result, int exitCode, CliSettings settings, GateResults checks, string validity)
     {
         string why = result.StopReason switch
         {
@@ -400,6 +403,6 @@ public static partial class StampedeApp
             : string.Create(CultureInfo.InvariantCulture, $" (--exit-code-on-error {settings.ExitCodeOnError})");
         string verdict = result.Stats.Total.Failures == 0 && thrown == 0 ? "no request failed"
             : string.Create(CultureInfo.InvariantCulture, $"{result.Stats.Total.Failures} requests failed and {thrown} errors were raised{tolerance}");
-        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}{checks.Describe()}; {result.Validity.Verdict}{(result.Validity.IsValid && result.Validity.Notes.Count > 0 ? $" (percentiles indicative for {result.Validity.Notes.Count} rows: too few samples)" : string.Empty)}{(result.Bottleneck is { Resource: not "none" } b ? $"; bottleneck: {b.Resource}" : string.Empty)}. Exit code {exitCode}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}{checks.Describe()}; {validity}{(result.Bottleneck is { Resource: not "none" } b ? $"; bottleneck: {b.Resource}" : string.Empty)}. Exit code {exitCode}.");
     }
 }

@@ -40,6 +40,12 @@ internal static partial class HtmlReportWriter
         return (cls, word, line.ToString());
     }
 
+    /// <summary>The headline's colour: red when a check failed, amber for an INVALID run, green otherwise.</summary>
+    private static string HeadlineClass(RunDocument document) =>
+        IsJudged(document) && CheckCounts(document).Failures.Count > 0 ? "fail"
+        : string.Equals(document.Validity?.Verdict, "INVALID", StringComparison.OrdinalIgnoreCase) ? "warn"
+        : "ok";
+
     /// <summary>The run's own warnings (an unreachable target, a scoped threshold without its row) under the verdict; nothing without any.</summary>
     private static void RunWarnings(StringBuilder html, IReadOnlyList<RunDocumentRunWarning>? warnings)
     {
@@ -78,6 +84,7 @@ internal static partial class HtmlReportWriter
         html.Append("<header class=\"report-header\">\n");
         html.Append("<h1>Stampede report</h1>\n");
         html.Append(s_invariant, $"<p class=\"subtitle\"><span class=\"host\">{Encode(run.Settings.Host ?? "each user class's own host")}</span> · <time datetime=\"{run.StartedAt:O}\">{run.StartedAt:yyyy-MM-dd HH:mm:ss zzz}</time> → <time datetime=\"{run.EndedAt:O}\">{run.EndedAt:HH:mm:ss}</time> · {Encode(document.Tool.Name)} {Encode(document.Tool.Version)}</p>\n");
+        html.Append(s_invariant, $"<p id=\"headline\" class=\"verdict headline {HeadlineClass(document)}\"><strong>{Encode(RunHeadline.Of(document))}</strong></p>\n");
         html.Append(s_invariant, $"<p id=\"verdict\" class=\"verdict {cls}\"><strong>{word}</strong> <span>{Encode(line)}</span></p>\n");
         ChecksVerdict(html, document);
         if (document.Validity is { Reasons.Count: > 0 } validity)

@@ -54,10 +54,11 @@ internal static class RunDocumentMapper
             Slos = RunDocumentChecksMapper.Slos(report.Gates),
             Baseline = RunDocumentChecksMapper.Baseline(report.Gates),
             Target = ToTarget(stats.Target),
-            Analysis = result.Bottleneck is null && result.Drift is null && result.Capacity is null && result.Autoscaling is null && result.ColdStart is null && result.BreakingPoint is null ? null : new RunDocumentAnalysis
+            Analysis = result.Bottleneck is null && result.Drift is null && result.Capacity is null && result.Autoscaling is null && result.ColdStart is null && result.BreakingPoint is null && report.Gates.SoakNoData is null ? null : new RunDocumentAnalysis
             {
                 Bottleneck = result.Bottleneck is { } b ? ToBottleneck(b) : null,
                 Drift = RunDocumentDriftMapper.ToDrift(result.Drift),
+                SoakNoData = report.Gates.SoakNoData,
                 Autoscaling = result.Autoscaling is { } scaling ? RunDocumentAutoscaling.From(scaling) : null,
                 Capacity = result.Capacity is { } c ? ToCapacity(c) : null,
                 BreakingPoint = result.BreakingPoint is { } bp ? ToBreakingPoint(bp) : null,

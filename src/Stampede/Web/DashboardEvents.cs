@@ -47,6 +47,11 @@ internal static partial class DashboardEvents
                 json.WriteString("validity", result.Validity.ToString());
             }
 
+            if (view.Headline is { } headline)
+            {
+                json.WriteString("headline", headline);
+            }
+
             WriteThresholds(json, view);
             WriteTarget(json, view);
 

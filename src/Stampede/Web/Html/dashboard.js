@@ -421,7 +421,7 @@
       a.setAttribute("aria-disabled", done ? "false" : "true");
     });
     $("downloads-note").textContent = state === "stopped"
-      ? "The run ended: " + (endings[v.stopReason] || v.stopReason || "stopped") + ". " + (v.validity || "")
+      ? "The run ended: " + (endings[v.stopReason] || v.stopReason || "stopped") + ". " + (v.headline || v.validity || "")
       : done ? "The outputs of the last finished run." : "The outputs appear here when a run ends (stop it, or let its run time pass).";
     if (v.message && v.version !== lastMessageVersion) {
       say(v.message);
