@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Stampede.Cli;
 using Stampede.Tool.Commands;
 
 namespace Stampede.Tool;
@@ -19,9 +20,9 @@ internal static class StampedeTool
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
-            foreach (var error in result.Errors)
+            foreach (string message in UnknownOptions.Messages(result))
             {
-                await Console.Error.WriteLineAsync($"error: {error.Message}");
+                await Console.Error.WriteLineAsync($"error: {message}");
             }
 
             await Console.Error.WriteLineAsync("Run `stampede --help` (or `stampede COMMAND --help`) to see the commands and their flags.");

@@ -33,8 +33,6 @@ public static partial class StampedeApp
     /// <summary>Exit code when a threshold failed, an SLO objective was missed or the run regressed against its baseline.</summary>
     public const int CheckFailedExitCode = GateResults.FailedExitCode;
 
-    private const int RedirectedWidth = 180;
-
     /// <summary>Runs the scenario.</summary>
     /// <param name="args">The command-line arguments (<c>--host … --users …</c>).</param>
     /// <param name="userTypes">The user classes, and optionally one <see cref="LoadShape"/> subclass.</param>
@@ -112,6 +110,7 @@ public static partial class StampedeApp
             MaxBacklog = settings.Backlog,
             MinDuration = settings.MinDuration,
             Strict = settings.Strict,
+            KeepGoing = settings.KeepGoing,
             Soak = settings.Soak,
             Stress = settings.Stress ? new Experiments.StressTestOptions
             {
@@ -192,16 +191,13 @@ public static partial class StampedeApp
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (!console.Profile.Capabilities.Interactive && console.Profile.Width < RedirectedWidth)
-        {
-            // Redirected output has no terminal width; 80 columns would fold the percentile tables.
-            console.Profile.Width = RedirectedWidth;
-        }
-
+        // Redirected output has no terminal width: 80 columns would fold the percentile tables and the sentences.
+        PlainConsole.Adapt(console);
         bool info = settings.LogLevel <= LogLevel.Info;
         if (info)
         {
             console.MarkupLine(Markup.Escape(Describe(settings, shape, test)));
+            console.MarkupLine("Ctrl-C stops the run and still writes the outputs.");
         }
 
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -251,7 +247,10 @@ public static partial class StampedeApp
 
         if (settings.LogLevel <= LogLevel.Error)
         {
-            console.MarkupLine(Markup.Escape(Ending(result, exitCode, settings, checks)));
+            // One headline, as the HTML report and the dashboard show it: the checks, the verdict, what is indicative.
+            RunDocument document = RunDocumentMapper.ToDocument(report);
+            console.MarkupLine(Markup.Escape(RunHeadline.Of(document)));
+            console.MarkupLine(Markup.Escape(Ending(result, exitCode, settings, checks, RunHeadline.Validity(document))));
         }
 
         return exitCode;
@@ -372,7 +371,7 @@ public static partial class StampedeApp
             : $"load shape {shape.GetType().Name}";
         string duration = settings.RunTime is { } t ? $"for {t}" : "until Ctrl-C";
         string classes = string.Join(", ", test.UserClasses.Select(c => c.Name));
-        return $"Stampede {Version}: {load} ({classes}) against {settings.Host ?? "each class's own host"} {duration}. Ctrl-C stops the run and still writes the outputs.";
+        return $"Stampede {Version}: {load} ({classes}) against {settings.Host ?? "each class's own host"} {duration}.";
     }
 
     private static string DescribeRate(CliSettings settings)
@@ -386,7 +385,7 @@ public static partial class StampedeApp
         return string.Create(CultureInfo.InvariantCulture, $"{rate}, {arrivals}, up to {settings.MaxUsers ?? Math.Max(settings.PreAllocatedUsers ?? 0, 1000)} users");
     }
 
-    private static string Ending(RunResult result, int exitCode, CliSettings settings, GateResults checks)
+    private static string Ending(RunResult result, int exitCode, CliSettings settings, GateResults checks, string validity)
     {
         string why = result.StopReason switch
         {
@@ -395,6 +394,7 @@ public static partial class StampedeApp
             StopReason.Interrupted => "it was interrupted",
             StopReason.ThresholdAborted => $"the abort threshold {string.Join(", ", result.AbortedBy.Select(a => a.Threshold.Expression))} failed",
             StopReason.ExperimentFinished => result.BreakingPoint is not null ? "the stress test ended" : "the capacity search found its answer",
+            StopReason.TargetUnreachable => "the target was unreachable (see the warning above; --keep-going runs on)",
             _ => "every user stopped itself",
         };
         long thrown = result.Stats.Errors.Sum(e => e.Count);
@@ -403,6 +403,6 @@ public static partial class StampedeApp
             : string.Create(CultureInfo.InvariantCulture, $" (--exit-code-on-error {settings.ExitCodeOnError})");
         string verdict = result.Stats.Total.Failures == 0 && thrown == 0 ? "no request failed"
             : string.Create(CultureInfo.InvariantCulture, $"{result.Stats.Total.Failures} requests failed and {thrown} errors were raised{tolerance}");
-        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}{checks.Describe()}; {result.Validity.Verdict}{(result.Validity.IsValid && result.Validity.Notes.Count > 0 ? $" (percentiles indicative for {result.Validity.Notes.Count} rows: too few samples)" : string.Empty)}{(result.Bottleneck is { Resource: not "none" } b ? $"; bottleneck: {b.Resource}" : string.Empty)}. Exit code {exitCode}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Run ended because {why} after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {verdict}{checks.Describe()}; {validity}{(result.Bottleneck is { Resource: not "none" } b ? $"; bottleneck: {b.Resource}" : string.Empty)}. Exit code {exitCode}.");
     }
 }

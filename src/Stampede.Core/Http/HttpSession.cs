@@ -192,6 +192,7 @@ public sealed class HttpSession : IDisposable
             end = time.GetTimestamp();
             error = FailureReason.ForException(ex);
             exception = ex;
+            recorder.NoteCause(error, UnreachableCause.Of(ex, request.RequestUri));
         }
         finally
         {

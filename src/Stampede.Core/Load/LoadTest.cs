@@ -209,6 +209,10 @@ public sealed partial class LoadTest : IDisposable
         {
             reason = StopReason.ExperimentFinished;
         }
+        else
+        {
+            reason = WithUnreachable(reason, cancellationToken);
+        }
 
         if (pool is not null && reason is StopReason.RunTimeElapsed or StopReason.ShapeFinished)
         {
@@ -231,6 +235,7 @@ public sealed partial class LoadTest : IDisposable
         {
             Target = target?.Current ?? TargetSnapshot.Empty,
             Experiment = _experiment?.Progress(_time.GetElapsedTime(start, end).TotalSeconds),
+            Warnings = _runWarnings,
         };
         _latest = final;
         return new RunResult
@@ -246,7 +251,7 @@ public sealed partial class LoadTest : IDisposable
             Seed = seed,
             EndedAt = final.Timestamp,
             UserClasses = UserClasses,
-            Validity = RunValidity.Judge(final, _options.MinDuration, _options.Strict),
+            Validity = Judged(RunValidity.Judge(final, _options.MinDuration, _options.Strict), reason, final),
             Thresholds = ThresholdEvaluator.Evaluate(_options.Thresholds, final),
             AbortedBy = reason == StopReason.ThresholdAborted ? abortedBy! : [],
         };
@@ -430,6 +435,7 @@ public sealed partial class LoadTest : IDisposable
                     snapshot = snapshot with { Experiment = _experiment.Progress(snapshot.Elapsed.TotalSeconds) };
                 }
 
+                snapshot = WatchEarly(snapshot, aggregator);
                 _latest = snapshot;
                 try
                 {

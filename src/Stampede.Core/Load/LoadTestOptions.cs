@@ -205,6 +205,14 @@ public sealed class LoadTestOptions
     /// <value>Empty: no cold-start analysis.</value>
     public IReadOnlyList<Analysis.ColdStartTrial> ColdStartTrials { get; set; } = [];
 
+    /// <summary>
+    /// Whether the run goes on when every request of its first seconds failed without reaching a server (<c>--keep-going</c>).
+    /// Without it such a run stops early (<see cref="StopReason.TargetUnreachable"/>); either way it warns with the likely cause.
+    /// </summary>
+    /// <remarks>Useful when the target is known to come up later than the load starts; <c>--target-ready</c> waits for it instead.</remarks>
+    /// <value><see langword="false"/>.</value>
+    public bool KeepGoing { get; set; }
+
     /// <summary>Whether this run uses the open model (a <see cref="Rate"/> or <see cref="RateStages"/>).</summary>
     public bool IsOpenModel => Rate is not null || RateStages.Count > 0 || FindCapacity is not null || Stress is not null;
 

@@ -75,6 +75,13 @@ public enum StopReason
 
     /// <summary>An experiment (<see cref="LoadTestOptions.FindCapacity"/>, <see cref="LoadTestOptions.Stress"/>) found its answer.</summary>
     ExperimentFinished,
+
+    /// <summary>
+    /// Every request of the first seconds failed without reaching a server (nothing listening, an unknown host, a TLS
+    /// failure), so the run stopped early; a <see cref="Metrics.RunWarning.TargetUnreachable"/> warning names the cause.
+    /// <see cref="LoadTestOptions.KeepGoing"/> runs on instead.
+    /// </summary>
+    TargetUnreachable,
 }
 
 /// <summary>A user class as it ran.</summary>

@@ -38,8 +38,10 @@ internal sealed class MetricsAggregator
     private readonly Stack<RowAccumulator> _totalPool = new();
     private readonly Dictionary<(int Row, int Error), long> _failures = [];
     private readonly Dictionary<(string Source, string Type, string Message), (string StackTrace, long Count)> _userErrors = [];
+    private readonly Dictionary<long, int> _usersAtEnd = [];
     private ImmutableList<IntervalStats> _history = [];
     private long _nextSecondToClose;
+    private long _nextSecondToNote;
     private long _lastTimestamp;
     private int _users;
     private bool _completed;
@@ -70,6 +72,9 @@ internal sealed class MetricsAggregator
 
     public long StartTimestamp => _startTimestamp;
 
+    /// <summary>Where the run's requests are recorded, with the causes noted for their failures.</summary>
+    public MetricsRecorder Recorder => _recorder;
+
     /// <summary>The open-model scheduler's counters; <see langword="null"/> in a closed-model run.</summary>
     public ArrivalCounters? Arrivals { get; set; }
 
@@ -95,9 +100,23 @@ internal sealed class MetricsAggregator
         _recorder.RecordUserError("SnapshotTaken subscriber", exception);
     }
 
-    /// <summary>Closes every one-second interval that ended at least <see cref="IntervalGrace"/> before <paramref name="nowTimestamp"/>.</summary>
+    /// <summary>
+    /// Closes every one-second interval that ended at least <see cref="IntervalGrace"/> before <paramref name="nowTimestamp"/>,
+    /// and notes <see cref="Users"/> as the users at the end of every second that has ended since the last call.
+    /// </summary>
+    /// <remarks>
+    /// An interval closes a second or so after its end (its grace period, then the pump's next tick): the users it
+    /// reports are those noted when it ended, the same the live snapshot of that tick shows, not those at its closing.
+    /// </remarks>
     public void CloseIntervals(long nowTimestamp)
     {
+        long ended = (nowTimestamp - _startTimestamp) / _frequency; // seconds [0, ended) have ended
+        int users = Users;
+        while (_nextSecondToNote < ended)
+        {
+            _usersAtEnd[_nextSecondToNote++] = users;
+        }
+
         long closable = (nowTimestamp - _startTimestamp - _graceTicks) / _frequency; // seconds [0, closable) are complete
         while (_nextSecondToClose < closable)
         {
@@ -320,7 +339,7 @@ internal sealed class MetricsAggregator
             Second = second,
             Start = _startedAt + TimeSpan.FromSeconds(second),
             DurationSeconds = durationSeconds,
-            Users = Users,
+            Users = _usersAtEnd.Remove(second, out int atEnd) ? atEnd : Users,
             Rows = rows,
             Total = total with { CurrentRequestsPerSecond = total.RequestsPerSecond, CurrentFailuresPerSecond = total.FailuresPerSecond },
             DueIterations = due,

@@ -28,6 +28,7 @@ internal sealed class MetricsRecorder
     private readonly ConcurrentDictionary<string, int> _errorIds = new(StringComparer.Ordinal);
     private readonly List<string> _errors = [string.Empty];
     private readonly ConcurrentQueue<UserError> _userErrors = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _causes = new(StringComparer.Ordinal);
 
     public MetricsRecorder(int bufferCapacity = 1 << 13)
     {
@@ -93,6 +94,23 @@ internal sealed class MetricsRecorder
             return _errors[errorId];
         }
     }
+
+    /// <summary>
+    /// Notes that a request failed for <paramref name="reason"/> without reaching its server, and why in words
+    /// (<c>nothing listens on 127.0.0.1:8080 — is the server up?</c>); a <see langword="null"/> cause is ignored.
+    /// Failures only: the path of a successful request never calls it.
+    /// </summary>
+    public void NoteCause(string reason, string? cause)
+    {
+        if (cause is not null)
+        {
+            _causes.GetOrAdd(reason, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(cause, 0);
+        }
+    }
+
+    /// <summary>The causes noted for <paramref name="reason"/>, in ordinal order (one per host and port); empty when none was noted.</summary>
+    public IReadOnlyList<string> CausesOf(string reason) =>
+        _causes.TryGetValue(reason, out ConcurrentDictionary<string, byte>? causes) ? [.. causes.Keys.Order(StringComparer.Ordinal)] : [];
 
     /// <summary>Records one request. Allocation-free and lock-free after the calling thread's first call.</summary>
     public void Record(in RequestSample sample)

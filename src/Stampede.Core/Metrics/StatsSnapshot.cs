@@ -39,6 +39,9 @@ public sealed record StatsSnapshot
     /// <summary>The open-model schedule's progress; <see langword="null"/> in a closed-model run.</summary>
     public ArrivalStats? Arrivals { get; init; }
 
+    /// <summary>Warnings about the run itself raised so far (<see cref="RunWarning"/>), oldest first.</summary>
+    public IReadOnlyList<RunWarning> Warnings { get; init; } = [];
+
     /// <summary>The system under test as watched (<c>--metrics-url</c>, <c>--watch-pid</c>); <see cref="TargetSnapshot.Empty"/> when nothing is.</summary>
     public TargetSnapshot Target { get; init; } = TargetSnapshot.Empty;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using Spectre.Console;
 using Stampede.Demo;
+using Stampede.Terminal;
 
 namespace Stampede.Tool.Commands;
 
@@ -71,6 +72,7 @@ internal static class DemoCommand
     {
         ArgumentNullException.ThrowIfNull(settings);
         string reportDir = Path.GetFullPath(settings.ReportDir);
+        PlainConsole.Adapt(console);
         console.MarkupLine("[bold]Stampede demo[/]: starting the demo ML API (ResNet-18 on ONNX Runtime) as a child process on 127.0.0.1…");
 
         // Encode the image pools while the model loads, so no user waits for them.

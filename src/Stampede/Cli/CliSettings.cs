@@ -65,6 +65,9 @@ internal sealed partial record CliSettings
     /// <summary><c>--strict</c>: under-sampled percentiles make the run INVALID.</summary>
     public bool Strict { get; init; }
 
+    /// <summary><c>--keep-going</c>: run on when the target is unreachable from the start (<see cref="LoadTestOptions.KeepGoing"/>).</summary>
+    public bool KeepGoing { get; init; }
+
     public bool IsOpenModel => Rate is not null || RateStages is not null || FindCapacity || Stress;
 
     /// <summary>Thresholds from repeated <c>--slo EXPR</c>, parsed.</summary>

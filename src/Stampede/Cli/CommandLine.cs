@@ -42,6 +42,7 @@ internal sealed partial class CommandLine
     private readonly Option<int?> _maxUsers = new("--max-users") { Description = "Open model: most concurrent iterations (k6's maxVUs; default 1000). An arrival that finds them all busy is dropped and counted." };
     private readonly Option<int> _backlog = new("--backlog") { Description = "Open model: arrivals that may wait for a free user instead of being dropped (default 0); they start late and count from their intended start." };
     private readonly Option<TimeSpan?> _minDuration = new("--min-duration") { Description = "Judge a run shorter than this INVALID (MLPerf LoadGen requires 600s)." };
+    private readonly Option<bool> _keepGoing = new("--keep-going") { Description = "Run on when every request of the first seconds fails without reaching a server (nothing listening, unknown host, TLS failure); by default the run then stops early." };
     private readonly Option<bool> _strict = new("--strict") { Description = "MLPerf LoadGen's rule: a row with too few samples for p50/p90/p95/p99 makes the run INVALID (by default such percentiles are only marked indicative)." };
 
     private readonly RootCommand _root;
@@ -78,7 +79,7 @@ internal sealed partial class CommandLine
         {
             _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _html, _stopTimeout, _exitCodeOnError,
             _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
-            _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict,
+            _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict, _keepGoing,
         };
         foreach (Option option in GateOptions)
         {
@@ -132,9 +133,9 @@ internal sealed partial class CommandLine
         if (result.Errors.Count > 0)
         {
             var errors = new List<string>();
-            foreach (ParseError error in result.Errors)
+            foreach (string parsed in UnknownOptions.Messages(result))
             {
-                string message = error.Message;
+                string message = parsed;
                 foreach ((string flag, string variable) in fromEnvironment)
                 {
                     if (message.StartsWith(flag + ":", StringComparison.Ordinal))
@@ -185,6 +186,7 @@ internal sealed partial class CommandLine
             Backlog = result.GetValue(_backlog),
             MinDuration = result.GetValue(_minDuration),
             Strict = result.GetValue(_strict),
+            KeepGoing = result.GetValue(_keepGoing),
             Arguments = [.. args],
         };
 

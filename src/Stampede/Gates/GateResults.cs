@@ -105,6 +105,12 @@ internal sealed partial record GateResults
             return FailedExitCode;
         }
 
+        if (result.StopReason == StopReason.TargetUnreachable)
+        {
+            // Not even an experiment's purpose: nothing was measured but connection errors.
+            return exitCodeOnError;
+        }
+
         if (result.BreakingPoint is not null && result.Stats.Errors.Count == 0)
         {
             // A stress test breaks the target on purpose: its verdict is in analysis.breakingPoint, not in the exit code.

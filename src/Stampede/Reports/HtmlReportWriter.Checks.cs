@@ -16,6 +16,9 @@ internal static partial class HtmlReportWriter
         return SoakCounts(document).Total > 0 || document.Thresholds is { Count: > 0 } || document.Slos is { Count: > 0 } || document.Baseline is { Rows.Count: > 0 };
     }
 
+    /// <summary>Whether <paramref name="document"/> was judged at all: by a check of the Checks section or by the autoscaling verdict (<c>--expect-scale</c>).</summary>
+    public static bool IsJudged(RunDocument document) => HasChecks(document) || document.Analysis?.Autoscaling is not null;
+
     /// <summary>
     /// The checks made and the ones that failed, one phrase each, counted as the console's last line
     /// counts them (<see cref="Gates.GateResults.Describe"/>): every threshold and objective, and every
@@ -51,14 +54,22 @@ internal static partial class HtmlReportWriter
         failures.AddRange(rows.Where(r => r.Verdict == "regressed").Select(r => $"{RowLabel(r)} regressed against the baseline"));
         (int soakTotal, IReadOnlyList<string> soakFailures) = SoakCounts(document);
         failures.AddRange(soakFailures);
-        int total = soakTotal + thresholds.Count + slos.Count + rows.Count(r => r.Verdict != "notCompared");
+
+        // The autoscaling verdict is one check, as the console counts it (its thresholds judge recovery, not the run).
+        RunDocumentAutoscaling? autoscaling = document.Analysis?.Autoscaling;
+        if (autoscaling is { Verdict: not "PASS" })
+        {
+            failures.Add($"autoscaling FAIL ({autoscaling.Reason})");
+        }
+
+        int total = (autoscaling is null ? 0 : 1) + soakTotal + thresholds.Count + slos.Count + rows.Count(r => r.Verdict != "notCompared");
         return (Math.Max(total, failures.Count), failures);
     }
 
     /// <summary>The line under the run's verdict: <c>Checks: FAILED 1 of 3</c> and what failed, or <c>Checks: passed 3 of 3</c>.</summary>
     private static void ChecksVerdict(StringBuilder html, RunDocument document)
     {
-        if (!HasChecks(document))
+        if (!IsJudged(document))
         {
             return;
         }
@@ -67,7 +78,7 @@ internal static partial class HtmlReportWriter
         (string cls, string word, string text) = failures.Count == 0
             ? ("ok", string.Create(s_invariant, $"Checks: passed {total} of {total}"), "Every threshold, objective and compared row passed.")
             : ("fail", string.Create(s_invariant, $"Checks: FAILED {failures.Count} of {total}"), string.Join("; ", failures) + ".");
-        html.Append(s_invariant, $"<p id=\"checks-verdict\" class=\"verdict {cls}\"><strong>{word}</strong> <span>{Encode(text)} <a href=\"#checks\">Details</a></span></p>\n");
+        html.Append(s_invariant, $"<p id=\"checks-verdict\" class=\"verdict {cls}\"><strong>{word}</strong> <span>{Encode(text)} <a href=\"#{(HasChecks(document) ? "checks" : "autoscaling")}\">Details</a></span></p>\n");
     }
 
     /// <summary>The table of contents' link to the checks, or nothing without checks.</summary>

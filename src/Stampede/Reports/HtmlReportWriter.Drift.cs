@@ -21,6 +21,12 @@ internal static partial class HtmlReportWriter
     public static (int Total, IReadOnlyList<string> Failures) SoakCounts(RunDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
+        if (document.Analysis?.SoakNoData is { } why)
+        {
+            // --soak on a run too short to judge: one failed check, as the console counts it.
+            return (1, [$"soak ({why})"]);
+        }
+
         RunDocumentDrift[] judged = [.. (document.Analysis?.Drift ?? []).Where(d => d.Soak)];
         return (judged.Length, [.. judged.Where(d => d.Verdict == "rising").Select(d => $"drift: {DriftLabel(d)} rising")]);
     }
@@ -78,7 +84,7 @@ internal static partial class HtmlReportWriter
         string text = failures.Count == 0
             ? string.Create(s_invariant, $"None of the {total} latency and memory series judged is rising.")
             : string.Join("; ", failures) + ".";
-        html.Append(s_invariant, $"<h3>Soak</h3>\n<p class=\"coverage\" id=\"soak-checks\"><strong>{(failures.Count == 0 ? "passed" : "FAILED")}</strong> {Encode(text)} <a href=\"#drift\">Drift</a></p>\n");
+        html.Append(s_invariant, $"<h3>Soak</h3>\n<p class=\"coverage\" id=\"soak-checks\"><strong>{(failures.Count == 0 ? "passed" : "FAILED")}</strong> {Encode(text)}{(document.Analysis?.Drift is { Count: > 0 } ? " <a href=\"#drift\">Drift</a>" : string.Empty)}</p>\n");
     }
 
     /// <summary>How the report names a drift series: <c>p95 of POST predict</c>, <c>requests/s</c>, <c>process_resident_memory_bytes of demo</c>.</summary>

@@ -15,6 +15,7 @@ internal static partial class HtmlReportWriter
         RunDocumentRow total = document.Aggregated;
         long errors = document.Errors.Sum(e => e.Count);
         int warnings = document.Generator.Warnings.Count;
+        int runWarnings = document.Warnings?.Count ?? 0;
         string why = StopReasonText(document.Run.StopReason);
         var line = new StringBuilder();
         line.Append(s_invariant, $"Run ended because {why} after {document.Run.DurationSeconds:0.0} s: {Count(total.Requests)} requests, ");
@@ -25,13 +26,41 @@ internal static partial class HtmlReportWriter
             line.Append(s_invariant, $", {warnings} generator {(warnings == 1 ? "warning" : "warnings")} (its latencies may include its own queueing)");
         }
 
+        if (runWarnings > 0)
+        {
+            line.Append(s_invariant, $", {runWarnings} run {(runWarnings == 1 ? "warning" : "warnings")}");
+        }
+
         bool invalid = string.Equals(document.Validity?.Verdict, "INVALID", StringComparison.OrdinalIgnoreCase);
         line.Append(s_invariant, $"{(invalid ? "; INVALID" : string.Empty)}. Exit code {document.Run.ExitCode}.");
         (string cls, string word) = document.Run.ExitCode != 0 ? ("fail", "Failed")
             : invalid ? ("warn", "Invalid")
-            : total.Failures > 0 || errors > 0 || warnings > 0 ? ("warn", "Passed with warnings")
+            : total.Failures > 0 || errors > 0 || warnings > 0 || runWarnings > 0 ? ("warn", "Passed with warnings")
             : ("ok", "Passed");
         return (cls, word, line.ToString());
+    }
+
+    /// <summary>The headline's colour: red when a check failed, amber for an INVALID run, green otherwise.</summary>
+    private static string HeadlineClass(RunDocument document) =>
+        IsJudged(document) && CheckCounts(document).Failures.Count > 0 ? "fail"
+        : string.Equals(document.Validity?.Verdict, "INVALID", StringComparison.OrdinalIgnoreCase) ? "warn"
+        : "ok";
+
+    /// <summary>The run's own warnings (an unreachable target, a scoped threshold without its row) under the verdict; nothing without any.</summary>
+    private static void RunWarnings(StringBuilder html, IReadOnlyList<RunDocumentRunWarning>? warnings)
+    {
+        if (warnings is not { Count: > 0 })
+        {
+            return;
+        }
+
+        html.Append("<ul class=\"warnings\" id=\"run-warnings\">\n");
+        foreach (RunDocumentRunWarning warning in warnings)
+        {
+            html.Append(s_invariant, $"<li data-kind=\"{Encode(warning.Kind)}\"><span class=\"at\">{Elapsed(warning.AtSeconds)}</span> {Encode(warning.Message)}</li>\n");
+        }
+
+        html.Append("</ul>\n");
     }
 
     private static string StopReasonText(string stopReason) => stopReason switch
@@ -41,6 +70,8 @@ internal static partial class HtmlReportWriter
         "interrupted" => "it was interrupted",
         "allUsersStopped" => "every user stopped itself",
         "thresholdAborted" => "an abort threshold failed",
+        "experimentFinished" => "the experiment found its answer",
+        "targetUnreachable" => "the target was unreachable",
         _ => stopReason,
     };
 
@@ -53,6 +84,7 @@ internal static partial class HtmlReportWriter
         html.Append("<header class=\"report-header\">\n");
         html.Append("<h1>Stampede report</h1>\n");
         html.Append(s_invariant, $"<p class=\"subtitle\"><span class=\"host\">{Encode(run.Settings.Host ?? "each user class's own host")}</span> · <time datetime=\"{run.StartedAt:O}\">{run.StartedAt:yyyy-MM-dd HH:mm:ss zzz}</time> → <time datetime=\"{run.EndedAt:O}\">{run.EndedAt:HH:mm:ss}</time> · {Encode(document.Tool.Name)} {Encode(document.Tool.Version)}</p>\n");
+        html.Append(s_invariant, $"<p id=\"headline\" class=\"verdict headline {HeadlineClass(document)}\"><strong>{Encode(RunHeadline.Of(document))}</strong></p>\n");
         html.Append(s_invariant, $"<p id=\"verdict\" class=\"verdict {cls}\"><strong>{word}</strong> <span>{Encode(line)}</span></p>\n");
         ChecksVerdict(html, document);
         if (document.Validity is { Reasons.Count: > 0 } validity)
@@ -77,6 +109,7 @@ internal static partial class HtmlReportWriter
             html.Append("</ul>\n");
         }
 
+        RunWarnings(html, document.Warnings);
         html.Append("<dl class=\"cards\">\n");
         Card(html, "Requests", Count(total.Requests));
         Card(html, "Failures", Count(total.Failures), total.Failures == 0 ? null : total.FailureRatio.ToString("0.##%", s_invariant));

@@ -39,6 +39,10 @@ internal sealed record RunDocument
     /// <summary>The load generator's own CPU use and warnings.</summary>
     public required RunDocumentGenerator Generator { get; init; }
 
+    /// <summary>Warnings about the run itself (an unreachable target, a scoped threshold without its row), oldest first; absent when there were none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RunDocumentRunWarning>? Warnings { get; init; }
+
     /// <summary>VALID or INVALID with its reasons; absent in documents written before it existed.</summary>
     public RunDocumentValidity? Validity { get; init; }
 

@@ -10,6 +10,10 @@ internal sealed record RunDocumentAnalysis
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RunDocumentDrift>? Drift { get; init; }
 
+    /// <summary>With <c>--soak</c> on a run too short to judge drift: why, a failed check; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? SoakNoData { get; init; }
+
     /// <summary>The autoscaling verdict (<c>--expect-scale</c>); absent without one.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public RunDocumentAutoscaling? Autoscaling { get; init; }

@@ -36,6 +36,7 @@ internal static class RunDocumentMapper
             Failures = [.. stats.Failures.Select(f => new RunDocumentFailure { Method = f.Method, Name = f.Name, Error = f.Error, Occurrences = f.Occurrences })],
             Errors = [.. stats.Errors.Select(e => new RunDocumentError { Source = e.Source, Type = e.Type, Message = e.Message, StackTrace = e.StackTrace, Count = e.Count })],
             Generator = ToGenerator(stats.Generator),
+            Warnings = stats.Warnings.Count == 0 ? null : [.. stats.Warnings.Select(w => new RunDocumentRunWarning { AtSeconds = Math.Round(w.At.TotalSeconds, 3), Kind = w.Kind, Message = w.Message })],
             Validity = new RunDocumentValidity { Verdict = result.Validity.Verdict, Reasons = [.. result.Validity.Reasons], Notes = result.Validity.Notes.Count == 0 ? null : [.. result.Validity.Notes] },
             Arrivals = stats.Arrivals is { } a ? new RunDocumentArrivals
             {
@@ -53,10 +54,11 @@ internal static class RunDocumentMapper
             Slos = RunDocumentChecksMapper.Slos(report.Gates),
             Baseline = RunDocumentChecksMapper.Baseline(report.Gates),
             Target = ToTarget(stats.Target),
-            Analysis = result.Bottleneck is null && result.Drift is null && result.Capacity is null && result.Autoscaling is null && result.ColdStart is null && result.BreakingPoint is null ? null : new RunDocumentAnalysis
+            Analysis = result.Bottleneck is null && result.Drift is null && result.Capacity is null && result.Autoscaling is null && result.ColdStart is null && result.BreakingPoint is null && report.Gates.SoakNoData is null ? null : new RunDocumentAnalysis
             {
                 Bottleneck = result.Bottleneck is { } b ? ToBottleneck(b) : null,
                 Drift = RunDocumentDriftMapper.ToDrift(result.Drift),
+                SoakNoData = report.Gates.SoakNoData,
                 Autoscaling = result.Autoscaling is { } scaling ? RunDocumentAutoscaling.From(scaling) : null,
                 Capacity = result.Capacity is { } c ? ToCapacity(c) : null,
                 BreakingPoint = result.BreakingPoint is { } bp ? ToBreakingPoint(bp) : null,

@@ -35,11 +35,12 @@ internal sealed class LiveView
         _showTables = showTables;
         test.GeneratorWarningRaised += _pending.Enqueue;
         test.TargetWarningRaised += w => _pending.Enqueue(new GeneratorWarning(w.At, "Target: " + w.Message));
+        test.RunWarningRaised += w => _pending.Enqueue(new GeneratorWarning(w.At, w.Message));
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (_showTables && _console.Profile.Capabilities.Interactive && _console.Profile.Capabilities.Ansi)
+        if (_showTables && PlainConsole.IsTerminal(_console))
         {
             await _console.Live(new Text("Starting users…"))
                 .AutoClear(false)
@@ -62,7 +63,7 @@ internal sealed class LiveView
             TakeWarnings(print: true);
             if (_showTables && _test.Latest is { } stats)
             {
-                _console.Write(WithThresholds(StatsTables.Live(stats, []), stats));
+                _console.Write(WithThresholds(StatsTables.Live(stats, [], expand: false), stats));
             }
         }, cancellationToken).ConfigureAwait(false);
         TakeWarnings(print: true);

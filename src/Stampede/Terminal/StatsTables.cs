@@ -11,9 +11,17 @@ namespace Stampede.Terminal;
 internal static class StatsTables
 {
     /// <summary>The live table: users, RPS, failures and p50/p95/p99 per row.</summary>
-    public static IRenderable Live(StatsSnapshot stats, IReadOnlyList<string> warnings)
+    /// <param name="stats">The run so far.</param>
+    /// <param name="warnings">Warnings to show under the table.</param>
+    /// <param name="expand">Whether the table fills the console's width (a terminal redrawn in place); otherwise it keeps its natural width.</param>
+    public static IRenderable Live(StatsSnapshot stats, IReadOnlyList<string> warnings, bool expand = true)
     {
-        var table = new Table().Border(TableBorder.Simple).Expand();
+        var table = new Table().Border(TableBorder.Simple);
+        if (expand)
+        {
+            table.Expand();
+        }
+
         string load = stats.Arrivals is { } a
             ? string.Create(CultureInfo.InvariantCulture, $"target {a.TargetRate:0.#} it/s · {a.BusyUsers}/{a.Users} users busy · {a.DroppedIterations} dropped · lag p99 {LagP99(stats)}")
             : string.Create(CultureInfo.InvariantCulture, $"{stats.Users} users");
@@ -109,11 +117,12 @@ internal static class StatsTables
 
         string caption = (open ? "Measured from each request's intended start (open model: a late request is charged for its wait). " : string.Empty)
             + (marked ? "* fewer samples than the binomial bound asks for that percentile (p90 needs 64, p99 662, p99.9 6,636)." : string.Empty);
+        yield return percentiles;
         if (caption.Length > 0)
         {
-            percentiles.Caption = new TableTitle(Markup.Escape(caption.TrimEnd()));
+            // A line of its own rather than a caption, which would fold at the table's width, mid-sentence.
+            yield return new Markup(Markup.Escape(caption.TrimEnd()) + Environment.NewLine);
         }
-        yield return percentiles;
 
         if (open || stats.Rows.Any(r => r.ServiceTimePercentiles.Count > 0 && r.GetServiceTimePercentile(99) != r.GetPercentile(99)))
         {
@@ -154,6 +163,11 @@ internal static class StatsTables
             }
 
             yield return errors;
+        }
+
+        foreach (RunWarning warning in stats.Warnings)
+        {
+            yield return new Markup($"[yellow]Warning: {Markup.Escape(warning.Message)}[/]{Environment.NewLine}");
         }
 
         foreach (var warning in stats.Generator.Warnings)
@@ -207,10 +221,10 @@ internal static class StatsTables
             + string.Concat(result.Validity.Reasons.Select(r => $"  - {Markup.Escape(r)}{Environment.NewLine}")));
     }
 
-    private static Table ServiceTimes(StatsSnapshot stats)
+    private static Rows ServiceTimes(StatsSnapshot stats)
     {
         double[] shown = [50, 90, 95, 99, 99.9, 100];
-        var table = new Table().Border(TableBorder.Rounded).Title("Service time percentiles (ms, from the actual send, leaving out any wait for the intended start)");
+        var table = new Table().Border(TableBorder.Rounded).Title("Service time percentiles (ms, from the actual send)");
         table.AddColumn("Type");
         table.AddColumn("Name");
         foreach (double p in shown)
@@ -229,8 +243,7 @@ internal static class StatsTables
             ]);
         }
 
-        table.Caption = new TableTitle("Response time minus service time is time spent waiting to be sent: what a closed-loop tool would hide (coordinated omission).");
-        return table;
+        return new Rows(table, new Markup("Service time leaves out any wait for the intended start; response time minus service time is that wait: what a closed-loop tool would hide (coordinated omission)." + Environment.NewLine));
     }
 
     private static string Percentile(RowStats row, PercentileValue p, ref bool marked)

@@ -42,11 +42,8 @@ internal static class DashboardApp
             o => new LoadTest(o, users, time),
             (result, request) => Report(result, request, settings, gates),
             template.Thresholds);
-        if (!console.Profile.Capabilities.Interactive && console.Profile.Width < 180)
-        {
-            // Redirected output has no terminal width; 80 columns would fold the address and the summary tables.
-            console.Profile.Width = 180;
-        }
+        // Redirected output has no terminal width; 80 columns would fold the address and the summary tables.
+        PlainConsole.Adapt(console);
 
         bool info = settings.LogLevel <= LogLevel.Info;
         runner.RunChanged += view =>
@@ -185,9 +182,11 @@ internal static class DashboardApp
         if (settings.LogLevel <= LogLevel.Error)
         {
             RunResult result = report.Result;
+            RunDocument document = RunDocumentMapper.ToDocument(report);
+            console.MarkupLine(Markup.Escape(RunHeadline.Of(document)));
             console.MarkupLine(Markup.Escape(string.Create(
                 CultureInfo.InvariantCulture,
-                $"The last dashboard run ended ({result.StopReason}) after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {result.Stats.Total.Failures} failed{report.Gates.Describe()}; {result.Validity.Verdict}. Exit code {exitCode}.")));
+                $"The last dashboard run ended ({result.StopReason}) after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {result.Stats.Total.Failures} failed{report.Gates.Describe()}; {RunHeadline.Validity(document)}. Exit code {exitCode}.")));
         }
 
         return exitCode;

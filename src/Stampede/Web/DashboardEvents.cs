@@ -48,6 +48,11 @@ internal static partial class DashboardEvents
                 json.WriteString("validity", result.Validity.ToString());
             }
 
+            if (view.Headline is { } headline)
+            {
+                json.WriteString("headline", headline);
+            }
+
             WriteThresholds(json, view);
             WriteTarget(json, view);
             WriteExperiment(json, view);
@@ -59,14 +64,16 @@ internal static partial class DashboardEvents
             pointsTo = pointsFrom;
             if (stats is not null)
             {
+                // Current rates are of a run going on: a stopped run has none, only its totals.
+                bool live = view.State is DashboardRunState.Running or DashboardRunState.Stopping;
                 json.WritePropertyName("rows");
                 json.WriteStartArray();
                 foreach (RowStats row in stats.Rows)
                 {
-                    WriteRow(json, row.Key.Method, row.Key.Name, row);
+                    WriteRow(json, row.Key.Method, row.Key.Name, row, live);
                 }
 
-                WriteRow(json, string.Empty, "Aggregated", stats.Total);
+                WriteRow(json, string.Empty, "Aggregated", stats.Total, live);
                 json.WriteEndArray();
 
                 json.WritePropertyName("failures");
@@ -99,6 +106,11 @@ internal static partial class DashboardEvents
 
                 json.WritePropertyName("warnings");
                 json.WriteStartArray();
+                foreach (RunWarning warning in stats.Warnings)
+                {
+                    json.WriteStringValue(warning.Message);
+                }
+
                 foreach (var warning in stats.Generator.Warnings)
                 {
                     json.WriteStringValue(warning.Message);
@@ -114,7 +126,7 @@ internal static partial class DashboardEvents
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void WriteRow(Utf8JsonWriter json, string method, string name, RowStats row)
+    private static void WriteRow(Utf8JsonWriter json, string method, string name, RowStats row, bool live)
     {
         json.WriteStartObject();
         json.WriteString("method", method);
@@ -128,8 +140,8 @@ internal static partial class DashboardEvents
         WriteMs(json, "min", row.Requests, row.MinMs);
         WriteMs(json, "max", row.Requests, row.MaxMs);
         json.WriteNumber("averageSize", Math.Round(row.AverageContentSize, 1));
-        json.WriteNumber("rps", Math.Round(row.CurrentRequestsPerSecond, 2));
-        json.WriteNumber("failuresPerSecond", Math.Round(row.CurrentFailuresPerSecond, 2));
+        json.WriteNumber("rps", live ? Math.Round(row.CurrentRequestsPerSecond, 2) : 0);
+        json.WriteNumber("failuresPerSecond", live ? Math.Round(row.CurrentFailuresPerSecond, 2) : 0);
         json.WriteEndObject();
     }
 

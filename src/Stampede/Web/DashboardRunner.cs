@@ -45,6 +45,9 @@ internal sealed record DashboardView
 
     public RunResult? Result { get; init; }
 
+    /// <summary>The ended run's headline (<see cref="RunHeadline"/>), as its console summary and HTML report show it; null before a run ended.</summary>
+    public string? Headline { get; init; }
+
     public string? Message { get; init; }
 
     /// <summary>The thresholds runs are judged by (<c>--slo</c>), in order; shown before a run starts and measured on each snapshot.</summary>
@@ -315,8 +318,9 @@ internal sealed class DashboardRunner : IAsyncDisposable
 
         RunReport report = _report(result, View.Request ?? request);
         Volatile.Write(ref _lastReport, report);
+        string headline = RunHeadline.Of(RunDocumentMapper.ToDocument(report));
         Publish(v => v.RunId == runId
-            ? v with { State = DashboardRunState.Stopped, Stats = result.Stats, Result = result }
+            ? v with { State = DashboardRunState.Stopped, Stats = result.Stats, Result = result, Headline = headline }
             : v);
         RunChanged?.Invoke(View);
     }

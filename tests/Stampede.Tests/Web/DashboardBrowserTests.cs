@@ -280,7 +280,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await analyses.Nth(0).InnerTextAsync()).ShouldBe("PASS Capacity: Capacity under the SLO (p95<300ms): 14.5 iterations/s <within 5%>.");
         (await page.Locator("#experiment-analyses li[data-kind=autoscaling] .badge.fail").InnerTextAsync()).ShouldBe("FAIL");
         (await analyses.Nth(2).InnerTextAsync()).ShouldContain("Drift: p95 of POST predict: rising");
-        (await page.InnerTextAsync("#downloads-note")).ShouldContain("the experiment had its answer");
+        (await page.InnerTextAsync("#downloads-note")).ShouldContain("its experiment found its answer");
         Directory.CreateDirectory(ScreenshotDirectory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-experiment.png"), FullPage = true });
 

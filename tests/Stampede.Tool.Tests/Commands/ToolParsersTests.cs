@@ -12,4 +12,25 @@ public sealed class StampedeToolTests
     {
         (await StampedeTool.RunAsync(args)).ShouldBe(expected);
     }
+
+    [Fact]
+    public async Task RunAsync_MistypedFlag_OneErrorThatNamesTheFlagMeant()
+    {
+        TextWriter previous = Console.Error;
+        using var errors = new StringWriter();
+        int exitCode;
+        Console.SetError(errors);
+        try
+        {
+            exitCode = await StampedeTool.RunAsync(["demo", "--user", "5"]);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        exitCode.ShouldBe(2);
+        string[] lines = errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ShouldBe(["error: unknown option --user; did you mean --users?"]);
+    }
 }

@@ -411,7 +411,8 @@
     Interrupted: "it was stopped",
     AllUsersStopped: "every user stopped itself",
     ThresholdAborted: "an abort threshold failed",
-    ExperimentFinished: "the experiment had its answer",
+    ExperimentFinished: "its experiment found its answer",
+    TargetUnreachable: "its target was unreachable (see the warnings)",
   };
 
   function render(v) {
@@ -470,7 +471,7 @@
       a.setAttribute("aria-disabled", done ? "false" : "true");
     });
     $("downloads-note").textContent = state === "stopped"
-      ? "The run ended: " + (endings[v.stopReason] || v.stopReason || "stopped") + ". " + (v.validity || "")
+      ? "The run ended: " + (endings[v.stopReason] || v.stopReason || "stopped") + ". " + (v.headline || v.validity || "")
       : done ? "The outputs of the last finished run." : "The outputs appear here when a run ends (stop it, or let its run time pass).";
     if (v.message && v.version !== lastMessageVersion) {
       say(v.message);

@@ -1,0 +1,18 @@
+namespace Stampede.Metrics;
+
+/// <summary>
+/// A warning about the run itself, raised while it goes on, that its numbers alone would not show: a target that
+/// nothing reaches, a scoped threshold whose row never appeared. Warnings about the generator are in
+/// <see cref="Monitoring.GeneratorHealth.Warnings"/>, about target sources in <see cref="Monitoring.TargetSnapshot.Warnings"/>.
+/// </summary>
+/// <param name="At">Time since the run started.</param>
+/// <param name="Kind">What it is about: <see cref="TargetUnreachable"/> or <see cref="SloRowMissing"/>.</param>
+/// <param name="Message">What happened, its likely cause and what to do.</param>
+public sealed record RunWarning(TimeSpan At, string Kind, string Message)
+{
+    /// <summary>Every request of the run's first seconds failed without reaching a server, with one cause (nothing listening, an unknown host, a TLS failure).</summary>
+    public const string TargetUnreachable = "targetUnreachable";
+
+    /// <summary>A threshold scoped to a row (<c>"predict": p95&lt;300ms</c>) whose row had not appeared after 10 s.</summary>
+    public const string SloRowMissing = "sloRowMissing";
+}
