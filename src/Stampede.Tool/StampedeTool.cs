@@ -3,13 +3,20 @@ using Stampede.Tool.Commands;
 
 namespace Stampede.Tool;
 
-/// <summary>The <c>stampede</c> command: the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
+/// <summary>The <c>stampede</c> command: run a scenario file, the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
 internal static class StampedeTool
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // `stampede run FILE flags…` hands every flag after FILE to the scenario, so the parser never sees them.
+        if (RunCommand.TrySplit(args) is { } run)
+        {
+            return await RunCommand.RunAsync(run, Console.Error, CancellationToken.None);
+        }
+
         var root = new RootCommand("Stampede: load tests for machine-learning inference APIs.")
         {
+            RunCommand.Create(),
             DemoCommand.Create(),
             ServeDemoCommand.Create(),
             ReportCommand.Create(),
