@@ -3,7 +3,7 @@ using Stampede.Tool.Commands;
 
 namespace Stampede.Tool;
 
-/// <summary>The <c>stampede</c> command: run a scenario file, the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
+/// <summary>The <c>stampede</c> command: run a scenario file, write a starter one, the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
 internal static class StampedeTool
 {
     public static async Task<int> RunAsync(string[] args)
@@ -17,6 +17,7 @@ internal static class StampedeTool
         var root = new RootCommand("Stampede: load tests for machine-learning inference APIs.")
         {
             RunCommand.Create(),
+            NewCommand.Create(),
             DemoCommand.Create(),
             ServeDemoCommand.Create(),
             ReportCommand.Create(),
