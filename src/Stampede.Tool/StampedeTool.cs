@@ -14,17 +14,7 @@ internal static class StampedeTool
             return await RunCommand.RunAsync(run, Console.Error, CancellationToken.None);
         }
 
-        var root = new RootCommand("Stampede: load tests for machine-learning inference APIs.")
-        {
-            RunCommand.Create(),
-            NewCommand.Create(),
-            DemoCommand.Create(),
-            ServeDemoCommand.Create(),
-            ReportCommand.Create(),
-            CompareCommand.Create(),
-        };
-
-        ParseResult result = root.Parse(args);
+        ParseResult result = CreateRoot().Parse(args);
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors)
@@ -37,5 +27,21 @@ internal static class StampedeTool
         }
 
         return await result.InvokeAsync();
+    }
+
+    /// <summary>The root command, named <c>stampede</c> whatever the executable is called (see <see cref="ToolHelp"/>).</summary>
+    internal static Command CreateRoot()
+    {
+        var root = new Command(ToolHelp.ToolName, "Stampede: load tests for machine-learning inference APIs.")
+        {
+            RunCommand.Create(),
+            NewCommand.Create(),
+            DemoCommand.Create(),
+            ServeDemoCommand.Create(),
+            ReportCommand.Create(),
+            CompareCommand.Create(),
+        };
+        ToolHelp.Apply(root);
+        return root;
     }
 }
