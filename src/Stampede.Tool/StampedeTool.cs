@@ -4,20 +4,18 @@ using Stampede.Tool.Commands;
 
 namespace Stampede.Tool;
 
-/// <summary>The <c>stampede</c> command: the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
+/// <summary>The <c>stampede</c> command: run a scenario file, write a starter one, the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
 internal static class StampedeTool
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Stampede: load tests for machine-learning inference APIs.")
+        // `stampede run FILE flags…` hands every flag after FILE to the scenario, so the parser never sees them.
+        if (RunCommand.TrySplit(args) is { } run)
         {
-            DemoCommand.Create(),
-            ServeDemoCommand.Create(),
-            ReportCommand.Create(),
-            CompareCommand.Create(),
-        };
+            return await RunCommand.RunAsync(run, Console.Error, CancellationToken.None);
+        }
 
-        ParseResult result = root.Parse(args);
+        ParseResult result = CreateRoot().Parse(args);
         if (result.Errors.Count > 0)
         {
             foreach (string message in UnknownOptions.Messages(result))
@@ -30,5 +28,21 @@ internal static class StampedeTool
         }
 
         return await result.InvokeAsync();
+    }
+
+    /// <summary>The root command, named <c>stampede</c> whatever the executable is called (see <see cref="ToolHelp"/>).</summary>
+    internal static Command CreateRoot()
+    {
+        var root = new Command(ToolHelp.ToolName, "Stampede: load tests for machine-learning inference APIs.")
+        {
+            RunCommand.Create(),
+            NewCommand.Create(),
+            DemoCommand.Create(),
+            ServeDemoCommand.Create(),
+            ReportCommand.Create(),
+            CompareCommand.Create(),
+        };
+        ToolHelp.Apply(root);
+        return root;
     }
 }

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Stampede.Tool.Tests.Infrastructure;
+
+namespace Stampede.Tool.Tests.Commands;
+
+/// <summary>
+/// What a user with only the tool does: <c>stampede new</c> in an empty folder outside the repository, then
+/// <c>stampede run</c> of that file against a server, each as its own process, with an empty cache.
+/// </summary>
+/// <remarks>
+/// The five starters run at the same time (each compiles, then loads its server for a few seconds): one after the
+/// other they took about 45 s on the 2-core machine, together about a third of that.
+/// </remarks>
+[Collection(ServeDemoCollection.Name)]
+public sealed class StarterFileTests(ServeDemoFixture demo) : IDisposable
+{
+    private readonly TempFolder _folder = new("starters");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task NewThenRun_EveryTemplate_RequestsSucceed()
+    {
+        // serve-demo has no language model: the llm file is written for an OpenAI-compatible server, as this stub is.
+        await using OpenAiStub chat = await OpenAiStub.StartAsync();
+
+        (string Template, Task<Outcome> Run)[] runs =
+        [
+            ("http", NewThenRunAsync("http", demo.Address, "--users", "2", "--spawn-rate", "2")),
+            ("images", NewThenRunAsync("images", demo.Address, "--users", "2", "--spawn-rate", "2")),
+            ("kserve", NewThenRunAsync("kserve", demo.Address, "--users", "2", "--spawn-rate", "2")),
+
+            // The open-model file asks for its own arrival rate; --users would be the closed model.
+            ("open-model", NewThenRunAsync("open-model", demo.Address)),
+            ("llm", NewThenRunAsync("llm", chat.Address, "--users", "2", "--spawn-rate", "2")),
+        ];
+        await Task.WhenAll(runs.Select(r => r.Run));
+
+        foreach ((string template, Task<Outcome> run) in runs)
+        {
+            Outcome outcome = await run;
+            string context = $"{template}: {outcome.Run}";
+            outcome.New.ExitCode.ShouldBe(0, $"{template}: {outcome.New}");
+            outcome.FilesAfterNew.ShouldBe(["mine.cs"], context);
+            outcome.Run.ExitCode.ShouldBe(0, context);
+            outcome.Requests.ShouldBeGreaterThan(0, context);
+            outcome.Failures.ShouldBe(0, context);
+        }
+
+        chat.Requests.ShouldBe((int)(await runs.Single(r => r.Template == "llm").Run).Requests);
+        chat.Models.ShouldBe(["stub-model"]);
+    }
+
+    private async Task<Outcome> NewThenRunAsync(string template, string host, params string[] load)
+    {
+        string folder = Path.Combine(_folder.Path, template);
+        Directory.CreateDirectory(folder);
+        var environment = new Dictionary<string, string>
+        {
+            ["STAMPEDE_CACHE_DIR"] = Path.Combine(_folder.Path, template + "-cache"),
+            ["LLM_MODEL"] = "stub-model",
+        };
+
+        ToolOutcome created = await ToolProcess.RunAsync(folder, environment, "new", "mine", "--template", template);
+        string[] files = [.. Directory.GetFileSystemEntries(folder).Select(Path.GetFileName)!];
+        ToolOutcome run = await ToolProcess.RunAsync(
+            folder, environment, ["run", "mine.cs", "--host", host, .. load, "--run-time", "6s", "--headless", "--only-summary", "--json", "run.json"]);
+        if (!File.Exists(Path.Combine(folder, "run.json")))
+        {
+            return new Outcome(created, files, run, 0, 0);
+        }
+
+        using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "run.json")));
+        JsonElement aggregated = document.RootElement.GetProperty("aggregated");
+        return new Outcome(created, files, run, aggregated.GetProperty("requests").GetInt64(), aggregated.GetProperty("failures").GetInt64());
+    }
+
+    private sealed record Outcome(ToolOutcome New, string[] FilesAfterNew, ToolOutcome Run, long Requests, long Failures);
+}
