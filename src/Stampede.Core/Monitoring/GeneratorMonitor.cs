@@ -16,9 +16,10 @@ internal sealed class GeneratorMonitor
     /// <summary>
     /// GC pause within one second above which the run warns and the second counts as generator-bound, ms: every
     /// request in flight during a pause carries it, so a pause that long shows in the p99 of a busy run (and, with
-    /// pauses in every second, in its p66). 2% of the second.
+    /// pauses in every second, in its p66). 5% of the second: the demo's generator, posting multi-megapixel images,
+    /// has single seconds of 20-odd ms, which its p99 absorbs; 50 ms/s and more is a pause its numbers carry.
     /// </summary>
-    public const double GcPauseBoundMs = 20;
+    public const double GcPauseBoundMs = 50;
 
     /// <summary>Scheduling lag p99 within one second above which the generator counts as fallen behind, ms.</summary>
     public const double LagBoundMs = 5;

@@ -29,21 +29,21 @@ public sealed class GeneratorMonitorTests
     public void Sample_LongGcPause_Warns()
     {
         var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
-        _gc += TimeSpan.FromMilliseconds(35);
+        _gc += TimeSpan.FromMilliseconds(65);
         monitor.Sample(TimeSpan.FromSeconds(1), 1);
         _gc += TimeSpan.FromMilliseconds(5);
         monitor.Sample(TimeSpan.FromSeconds(2), 2);
 
-        monitor.Current.Warnings.ShouldHaveSingleItem().Message.ShouldContain("paused the generator for 35 ms");
+        monitor.Current.Warnings.ShouldHaveSingleItem().Message.ShouldContain("paused the generator for 65 ms");
     }
 
     [Fact]
-    public void JudgeSecond_GcPausesAboveTwentyMsInTheSecond_CountItGeneratorBoundNamingTheWorstPause()
+    public void JudgeSecond_GcPausesAboveFiftyMsInTheSecond_CountItGeneratorBoundNamingTheWorstPause()
     {
         var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
 
-        // The samples closing seconds 1-4 (history seconds 0-3) carry 20, 60, 5 and 236 ms of pauses.
-        double[] pauses = [20, 60, 5, 236];
+        // The samples closing seconds 1-4 (history seconds 0-3) carry 50, 60, 5 and 236 ms of pauses.
+        double[] pauses = [50, 60, 5, 236];
         for (int second = 1; second <= pauses.Length; second++)
         {
             _gc += TimeSpan.FromMilliseconds(pauses[second - 1]);
@@ -52,11 +52,11 @@ public sealed class GeneratorMonitorTests
 
         bool[] bound = [.. Enumerable.Range(0, pauses.Length).Select(s => monitor.JudgeSecond(s, lagP99Ms: 0.1))];
 
-        bound.ShouldBe([false, true, false, true], "20 ms is at the bound, not above it");
+        bound.ShouldBe([false, true, false, true], "50 ms is at the bound, not above it");
         GeneratorHealth health = monitor.Current;
         health.BoundSinceSecond.ShouldBe(1);
         health.BoundSeconds.ShouldBe(2);
-        health.BoundReasons.ShouldBe(["GC paused the generator up to 236 ms/s (bound 20 ms/s)"]);
+        health.BoundReasons.ShouldBe(["GC paused the generator up to 236 ms/s (bound 50 ms/s)"]);
         health.Warnings.Count.ShouldBe(2, "one warning per streak of pausing seconds");
         health.Warnings[0].Message.ShouldContain("counts as generator-bound");
     }
@@ -65,16 +65,16 @@ public sealed class GeneratorMonitorTests
     public void JudgeSecond_GcPausesWithCpuAndLag_NamesEveryReasonOnce()
     {
         var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
-        _gc += TimeSpan.FromMilliseconds(40);
+        _gc += TimeSpan.FromMilliseconds(80);
         _cpu += TimeSpan.FromSeconds(1.95);
         monitor.Sample(TimeSpan.FromSeconds(1), 1);
-        _gc += TimeSpan.FromMilliseconds(30);
+        _gc += TimeSpan.FromMilliseconds(60);
         monitor.Sample(TimeSpan.FromSeconds(2), 2);
 
         monitor.JudgeSecond(0, lagP99Ms: 9).ShouldBeTrue();
         monitor.JudgeSecond(1, lagP99Ms: 0.2).ShouldBeTrue();
 
-        monitor.Current.BoundReasons.ShouldBe(["scheduling lag p99 above 5 ms", "CPU above 90%", "GC paused the generator up to 40 ms/s (bound 20 ms/s)"]);
+        monitor.Current.BoundReasons.ShouldBe(["scheduling lag p99 above 5 ms", "CPU above 90%", "GC paused the generator up to 80 ms/s (bound 50 ms/s)"]);
     }
 
     private ProcessReading Read() => new(_cpu, _gc, _gen0, 0, 0, 7, 4);
