@@ -1,6 +1,5 @@
+using Stampede.Tests.Targets;
 using System.Collections;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Spectre.Console.Testing;
 
@@ -26,7 +25,7 @@ public sealed class StampedeAppUnreachableTests : IDisposable
     [Fact]
     public async Task RunAsync_NothingListens_StopsEarlyWithTheCauseInEveryOutputAndExitsWithTheErrorCode()
     {
-        int port = ClosedPort();
+        int port = SlowStartTarget.FreePort();
         string json = Path.Combine(_outputs, "run.json");
         string html = Path.Combine(_outputs, "run.html");
         string csv = Path.Combine(_outputs, "run");
@@ -60,7 +59,7 @@ public sealed class StampedeAppUnreachableTests : IDisposable
     [Fact]
     public async Task RunAsync_KeepGoing_RunsItsRunTime()
     {
-        int port = ClosedPort();
+        int port = SlowStartTarget.FreePort();
         string json = Path.Combine(_outputs, "keep.json");
 
         int exit = await StampedeApp.RunAsync(
@@ -73,14 +72,6 @@ public sealed class StampedeAppUnreachableTests : IDisposable
         document.RootElement.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem();
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     internal sealed class PollingUser : HttpUser
     {

@@ -23,10 +23,10 @@ internal static partial class DashboardEvents
         json.WriteString("phase", progress.Phase);
         json.WriteNumber("step", progress.Step);
         json.WriteNumber("rate", progress.Rate);
-        WriteOptional(json, "stepSecondsLeft", progress.StepSecondsLeft);
-        WriteOptional(json, "secondsLeft", progress.SecondsLeft);
-        WriteOptional(json, "lastPassRate", progress.LastPassRate);
-        WriteOptional(json, "firstFailRate", progress.FirstFailRate);
+        WriteFinite(json, "stepSecondsLeft", progress.StepSecondsLeft);
+        WriteFinite(json, "secondsLeft", progress.SecondsLeft);
+        WriteFinite(json, "lastPassRate", progress.LastPassRate);
+        WriteFinite(json, "firstFailRate", progress.FirstFailRate);
         json.WriteString("text", progress.Text);
         json.WriteStartArray("steps");
         foreach (CapacityStep step in progress.Steps)
@@ -108,17 +108,5 @@ internal static partial class DashboardEvents
         }
 
         json.WriteEndArray();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            json.WriteNumber(name, Math.Round(v, 4));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using Stampede.Analysis;
 using Stampede.Load;
@@ -14,7 +12,7 @@ public sealed class LoadTestEarlyWarningTests
     [Fact]
     public async Task RunAsync_NothingListens_StopsWithinSecondsAndNamesHostAndPort()
     {
-        int port = ClosedPort();
+        int port = LoopbackPort.Free();
         var options = new LoadTestOptions { Host = $"http://127.0.0.1:{port}", Users = 2, SpawnRate = 100, RunTime = TimeSpan.FromSeconds(60) };
         using var test = new LoadTest(options, [typeof(PollingUser)]);
         var raised = new List<RunWarning>();
@@ -37,7 +35,7 @@ public sealed class LoadTestEarlyWarningTests
     [Fact]
     public async Task RunAsync_NothingListensWithKeepGoing_WarnsAndRunsItsRunTime()
     {
-        int port = ClosedPort();
+        int port = LoopbackPort.Free();
         var options = new LoadTestOptions { Host = $"http://127.0.0.1:{port}", Users = 1, SpawnRate = 100, RunTime = TimeSpan.FromSeconds(4.5), KeepGoing = true };
         using var test = new LoadTest(options, [typeof(PollingUser)]);
 
@@ -93,14 +91,6 @@ public sealed class LoadTestEarlyWarningTests
         raised.ShouldBe([warning]);
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     internal sealed class PollingUser : HttpUser
     {

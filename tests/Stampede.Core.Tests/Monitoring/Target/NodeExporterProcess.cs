@@ -1,6 +1,5 @@
+using Stampede.Tests.Infrastructure;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Stampede.Tests.Monitoring.Target;
@@ -55,7 +54,7 @@ internal sealed class NodeExporterProcess : IAsyncDisposable
     public static async Task<NodeExporterProcess> StartAsync(TimeSpan timeout)
     {
         File.Exists(Binary).ShouldBeTrue($"{Binary} is missing: run ./test.sh, which installs Debian's prometheus-node-exporter package, or apt-get install prometheus-node-exporter.");
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         var info = new ProcessStartInfo(Binary, Arguments(port))
         {
             UseShellExecute = false,
@@ -148,10 +147,4 @@ internal sealed class NodeExporterProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

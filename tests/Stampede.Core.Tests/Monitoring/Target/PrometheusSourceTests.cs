@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Stampede.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using Stampede.Monitoring;
@@ -28,7 +27,7 @@ public sealed class PrometheusSourceTests : IAsyncLifetime
     public async Task ReadAsync_NothingListens_ConnectionRefusedCountedAndWarnedOnce()
     {
         // Arrange
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         var endpoint = new MetricsEndpoint("app", new Uri($"http://127.0.0.1:{port}/metrics"));
         await using var monitor = Monitor(new PrometheusSource(endpoint, Generous));
 
@@ -209,10 +208,4 @@ public sealed class PrometheusSourceTests : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
