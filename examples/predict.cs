@@ -6,7 +6,7 @@ using Stampede;
 
 return await StampedeApp.RunAsync(args, typeof(PredictUser));
 
-/// <summary>Seven small requests for every three large ones, with 0.5–2 s of think time.</summary>
+/// <summary>Seven 224×224 JPEGs for every three 1920×1080 ones, with 0.5–2 s of think time.</summary>
 public sealed class PredictUser : HttpUser
 {
     public override WaitTime WaitTime => WaitTime.Between(0.5, 2.0); // seconds
@@ -14,8 +14,8 @@ public sealed class PredictUser : HttpUser
     public override Task OnStartAsync() => Task.CompletedTask;
 
     [Task(7)]
-    public Task Small() => Client.PostAsync("/predict", Payloads.Small(), name: "predict small");
+    public Task Small() => Client.PostAsync("/predict", Images.Small.Next(), name: "predict small");
 
     [Task(3)]
-    public Task Large() => Client.PostAsync("/predict", Payloads.Large(), name: "predict large");
+    public Task Large() => Client.PostAsync("/predict", Images.Large.Next(), name: "predict large");
 }
