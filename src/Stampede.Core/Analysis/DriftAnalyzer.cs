@@ -57,11 +57,21 @@ internal static class DriftAnalyzer
     /// <summary>The least latency change over the run that is drift: 1 ms.</summary>
     public const double MinLatencyChangeMs = 1;
 
-    /// <summary>The drift of a finished run; <see langword="null"/> when it has fewer than <see cref="MinIntervals"/> intervals after the warm-up.</summary>
+    /// <summary>
+    /// The drift of a finished run; <see langword="null"/> when it has fewer than <see cref="MinIntervals"/> intervals
+    /// after the warm-up, or when it was a stress test or a capacity search without <c>--soak</c> (their rate rises by
+    /// design, so rising throughput and latency are what they set out to do, not drift).
+    /// </summary>
     /// <param name="stats">The run's final statistics.</param>
     /// <param name="options">The run's options.</param>
     /// <param name="warmup">The warm-up to leave out; <see langword="null"/> for the default (10% of the run, at least 10 s).</param>
-    public static DriftAnalysis? Analyze(StatsSnapshot stats, LoadTestOptions options, TimeSpan? warmup = null) => Analyze(DriftInput.From(stats, options, warmup));
+    public static DriftAnalysis? Analyze(StatsSnapshot stats, LoadTestOptions options, TimeSpan? warmup = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (options.Stress is not null || options.FindCapacity is not null) && !options.Soak
+            ? null
+            : Analyze(DriftInput.From(stats, options, warmup));
+    }
 
     /// <summary>The drift of a run's per-second series; <see langword="null"/> when it has fewer than <see cref="MinIntervals"/> intervals after the warm-up.</summary>
     public static DriftAnalysis? Analyze(DriftInput run)

@@ -254,6 +254,7 @@ internal sealed class StressTest : IRateExperiment
 
         _recovered = seconds.Length - from >= Math.Min(RecoveredSeconds, seconds.Length);
         _recoveredAfter = _recovered == true ? from : null;
+        RowStats phase = WindowStats.Of(history, recoveryStart, end).Total;
         _steps.Add(new CapacityStep
         {
             Number = _steps.Count + 1,
@@ -264,9 +265,11 @@ internal sealed class StressTest : IRateExperiment
             EndSecond = end,
             AchievedRate = Math.Round(seconds.Sum(i => i.DueIterations - i.DroppedIterations) / Math.Max(1e-9, seconds.Sum(i => i.DurationSeconds)), 3),
             Throughput = Math.Round(seconds.Sum(i => i.Total.Requests - i.Total.Failures) / Math.Max(1e-9, seconds.Sum(i => i.DurationSeconds)), 3),
-            P99Ms = seconds.Length == 0 ? null : seconds[^1].Total.GetPercentile(99),
-            ErrorRate = 0,
-            Requests = seconds.Sum(i => i.Total.Requests),
+            P50Ms = phase.Requests == 0 ? null : phase.GetPercentile(50),
+            P95Ms = phase.Requests == 0 ? null : phase.GetPercentile(95),
+            P99Ms = phase.Requests == 0 ? null : phase.GetPercentile(99),
+            ErrorRate = Math.Round(phase.FailureRatio, 5),
+            Requests = phase.Requests,
             Pass = _recovered == true,
             Reason = _recovered == true ? Fmt($"held from {from} s into the recovery") : Fmt($"the last {RecoveredSeconds} s did not all hold p99 ≤ {limit:0.#} ms with < 1% errors"),
         });

@@ -151,6 +151,26 @@ public sealed class DriftAnalyzerTests
         p95.Direction.ShouldBe(DriftDirection.Rising);
     }
 
+    [Theory]
+    [InlineData("stress")]
+    [InlineData("capacity")]
+    public void Analyze_RateSteppingExperimentWithoutSoak_NoDrift(string experiment)
+    {
+        // A stress test or a capacity search raises the rate by design: its rising throughput and latency are not drift.
+        StatsSnapshot stats = new SnapshotBuilder()
+            .Steady("predict", 100, 20, i => 20 + (6 * (i / 20) / 60.0))
+            .Build(100);
+        LoadTestOptions options = experiment == "stress"
+            ? new LoadTestOptions { Stress = new Stampede.Experiments.StressTestOptions() }
+            : new LoadTestOptions { FindCapacity = new Stampede.Experiments.CapacitySearchOptions() };
+
+        DriftAnalyzer.Analyze(stats, options).ShouldBeNull();
+
+        // Asked for with --soak, it is analysed all the same.
+        options.Soak = true;
+        DriftAnalyzer.Analyze(stats, options).ShouldNotBeNull();
+    }
+
     [Fact]
     public void Analyze_RealHistogramsWithLatencyRising_RisingAndSoakFails()
     {

@@ -43,6 +43,24 @@ public sealed class StressTestTests
     }
 
     [Fact]
+    public void OnSecond_RecoveryPhase_ReportsItsOwnPercentilesAndErrorRate()
+    {
+        // At the recovery rate (20/s) the target answers in 50 ms and fails one request in 20: the recovery row says so.
+        BreakingPointAnalysis result = Simulate(
+            rate => rate >= 40 ? (100, 0.1) : rate == 20 ? (50, 0.05) : (100, 0),
+            new StressTestOptions { StartRate = 10, StepTime = TimeSpan.FromSeconds(3), RecoveryTime = TimeSpan.FromSeconds(10) });
+
+        CapacityStep recovery = result.Steps[^1];
+        recovery.Phase.ShouldBe("recovery");
+        recovery.P50Ms.ShouldNotBeNull().ShouldBe(50, tolerance: 1);
+        recovery.P95Ms.ShouldNotBeNull().ShouldBe(50, tolerance: 1);
+        recovery.P99Ms.ShouldNotBeNull().ShouldBe(50, tolerance: 1);
+        recovery.ErrorRate.ShouldBe(0.05, tolerance: 0.001);
+        recovery.Requests.ShouldBe(200);
+        result.Recovered.ShouldBe(false);
+    }
+
+    [Fact]
     public void Progress_ThroughAStressTest_ShowsTheStepThenTheRecoveryThenDone()
     {
         var progress = new List<ExperimentProgress>();
