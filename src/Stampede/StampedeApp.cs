@@ -56,7 +56,7 @@ public static partial class StampedeApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(userTypes);
 
-        var commandLine = new CommandLine("Runs this Stampede scenario: virtual users defined in C#, Locust's flags.");
+        var commandLine = new CommandLine("Runs this Stampede scenario: virtual users defined in C#, Locust's flags.", UsageName.FromHost());
         ParseOutcome outcome = commandLine.Parse(args, environment);
         if (outcome.Errors.Count > 0)
         {

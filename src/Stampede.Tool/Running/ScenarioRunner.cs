@@ -23,6 +23,8 @@ internal static class ScenarioRunner
             ?? throw new ScenarioFileException($"{source.DisplayPath} has no entry point; give it top-level statements such as `return await StampedeApp.RunAsync(args, typeof(MyUser));`.");
         AppContext.SetData("EntryPointFilePath", source.FullPath);
         AppContext.SetData("EntryPointFileDirectoryPath", Path.GetDirectoryName(source.FullPath));
+        // The scenario's --help names the command the user typed, not this executable.
+        AppContext.SetData(Stampede.Cli.UsageName.AppContextKey, $"stampede run {source.DisplayPath}");
 
         MethodInfo method = AsyncBody(entry) ?? entry;
         object? returned;

@@ -47,7 +47,9 @@ internal sealed partial class CommandLine
 
     private readonly RootCommand _root;
 
-    public CommandLine(string description)
+    /// <param name="description">The scenario's description in its help.</param>
+    /// <param name="usageName">The command the help's usage names, e.g. <c>stampede run mine.cs</c>; <see langword="null"/> for the executable's name.</param>
+    public CommandLine(string description, string? usageName = null)
     {
         _users.CustomParser = r => ParseInt(r, "--users", min: 0, "a whole number of users, 0 or more, e.g. --users 100");
         _spawnRate.CustomParser = r => ParsePositiveDouble(r, "--spawn-rate", "users per second above 0, e.g. --spawn-rate 10 or 0.5");
@@ -114,6 +116,11 @@ internal sealed partial class CommandLine
         foreach (Option option in ColdStartOptions)
         {
             _root.Options.Add(option);
+        }
+
+        if (usageName is not null)
+        {
+            UsageName.Apply(_root, usageName);
         }
     }
 

@@ -49,6 +49,13 @@ public sealed class StarterFileTests(ServeDemoFixture demo) : IDisposable
 
         chat.Requests.ShouldBe((int)(await runs.Single(r => r.Template == "llm").Run).Requests);
         chat.Models.ShouldBe(["stub-model"]);
+
+        // The scenario's own help, from its cached build, names the command the user typed.
+        ToolOutcome help = await ToolProcess.RunAsync(
+            Path.Combine(_folder.Path, "http"), new Dictionary<string, string> { ["STAMPEDE_CACHE_DIR"] = Path.Combine(_folder.Path, "http-cache") }, "run", "mine.cs", "--help");
+        help.ExitCode.ShouldBe(0, help.ToString());
+        help.Output.ShouldContain("  stampede run mine.cs [options]", customMessage: help.ToString());
+        help.Output.ShouldNotContain("Stampede.Tool");
     }
 
     private async Task<Outcome> NewThenRunAsync(string template, string host, params string[] load)
