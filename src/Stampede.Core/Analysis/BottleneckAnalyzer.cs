@@ -12,7 +12,7 @@ namespace Stampede.Analysis;
 /// <para>
 /// The knee is the first second after which offered load (users, or the arrival rate) still rises by at least
 /// <see cref="LoadRise"/> while successful throughput follows less than <see cref="FollowShare"/> of that rise
-/// (a throughput plateau); in the open model also the first second from which completions stay below
+/// (a throughput plateau, and one that counting noise cannot explain: <see cref="NoiseSigmas"/>); in the open model also the first second from which completions stay below
 /// <see cref="ShortShare"/> of arrivals. Without either, the first lasting latency bend (p50 at
 /// <see cref="LatencyBend"/>× its light-load value) or the first lasting SLO failure. All on 5-second
 /// centred moving averages (medians for latency), so one noisy second decides nothing.
@@ -33,6 +33,16 @@ internal static class BottleneckAnalyzer
 
     /// <summary>The share of the load's relative rise that throughput may follow and still be a plateau.</summary>
     public const double FollowShare = 0.25;
+
+    /// <summary>
+    /// How far below a proportional rise throughput must stay, in standard deviations of counting noise, to be a
+    /// plateau: 3. Successes a second are counts; the mean of <see cref="SmoothingSeconds"/> of them at λ a second
+    /// wanders by √(λ/5), so at a few requests a second a small rise of the load is not told from noise.
+    /// </summary>
+    public const double NoiseSigmas = 3;
+
+    /// <summary>Seconds in each centred moving average: 5.</summary>
+    public const int SmoothingSeconds = 5;
 
     /// <summary>Open model: completions below this share of arrivals, lasting, are a shortfall.</summary>
     public const double ShortShare = 0.90;
@@ -184,7 +194,8 @@ internal static class BottleneckAnalyzer
 
             double futureOk = Quantile(ok, s + 1, n, 0.8);
             double allowed = x * (1 + (FollowShare * ((futureLoad / l) - 1)));
-            if (futureOk <= allowed)
+            double proportional = x * futureLoad / l;
+            if (futureOk <= allowed && proportional - futureOk >= NoiseSigmas * Math.Sqrt(proportional / SmoothingSeconds))
             {
                 // The plateau is found a little early on a steady ramp (throughput may still rise by its allowance):
                 // the knee is where throughput reaches 95% of the plateau's level.

@@ -90,6 +90,36 @@ public sealed class BottleneckAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_FewUsersWithThinkTimeAndFlatLatency_NoKneeFromCountingNoise()
+    {
+        // A healthy smoke run: 2 users a second to 10, each about 0.8 requests/s (think time), p50 flat at 25 ms.
+        // The per-second successes are Poisson counts: at 8/s their 5-second means still wander by ±15%, which a
+        // 10% rise of the users cannot be told from. None of 50 such runs may have a knee.
+        for (int seed = 1; seed <= 50; seed++)
+        {
+            var random = new Random(seed);
+            const int seconds = 30;
+            double[] users = [.. Enumerable.Range(0, seconds).Select(s => Math.Min(10, 2.0 * (s + 1)))];
+            var run = new BottleneckInput
+            {
+                OpenModel = false,
+                Offered = users,
+                Succeeded = [.. users.Select(u => (double)Poisson(random, 0.8 * u))],
+                ErrorRate = new double[seconds],
+                P50Ms = [.. users.Select(_ => 25 + random.NextDouble())],
+                GeneratorBound = new bool[seconds],
+                SloFailed = new bool[seconds],
+                GeneratorCpuPercent = [.. Enumerable.Repeat(3.0, seconds)],
+                Target = TargetSnapshot.Empty,
+            };
+
+            BottleneckAnalysis result = BottleneckAnalyzer.Analyze(run);
+
+            result.Resource.ShouldBe("none", $"seed {seed}: {result.Summary}");
+        }
+    }
+
+    [Fact]
     public void Analyze_ServerFailsBeforeAnyResourceSaturates_NamesErrors()
     {
         BottleneckInput run = Ramp(capacity: 30, series: [Series("node_cpu_busy_cores", TargetResource.Cpu, "cores", 4, _ => 0.5)]);
@@ -191,6 +221,21 @@ public sealed class BottleneckAnalyzerTests
     }
 
     private static double Offered(int second) => second + 1;
+
+    /// <summary>A Poisson count (Knuth's method; fine for the small means here).</summary>
+    private static int Poisson(Random random, double mean)
+    {
+        double limit = Math.Exp(-mean);
+        double product = random.NextDouble();
+        int count = 0;
+        while (product > limit)
+        {
+            count++;
+            product *= random.NextDouble();
+        }
+
+        return count;
+    }
 
     private static TargetSnapshot Target(IReadOnlyList<TargetSeries> series) => series.Count == 0 ? TargetSnapshot.Empty : new TargetSnapshot
     {
