@@ -144,7 +144,26 @@ public sealed class HttpSession : IDisposable
         return SendCoreAsync(request, name ?? path, check, timeout ?? RequestTimeout);
     }
 
-    private async Task<HttpResult> SendCoreAsync(HttpRequestMessage request, string name, Action<HttpResult>? check, TimeSpan timeout)
+    /// <summary>
+    /// Sends <paramref name="request"/> and hands a successful response's body to <paramref name="readBody"/> as it
+    /// streams, instead of buffering it; the row's time to first byte is then the first content the reader saw
+    /// (an LLM's first token), its response time the end of the stream, and a reader's error the request's failure.
+    /// </summary>
+    internal Task<HttpResult> SendStreamingAsync(HttpRequestMessage request, string name, Func<Stream, CancellationToken, Task<StreamedBody>> readBody, Action<HttpResult>? check, TimeSpan? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(readBody);
+        if (request.RequestUri is null || !request.RequestUri.IsAbsoluteUri)
+        {
+            request.RequestUri = Resolve(request.RequestUri?.OriginalString ?? "/");
+        }
+
+        request.Version = _version;
+        request.VersionPolicy = _versionPolicy;
+        return SendCoreAsync(request, name, check, timeout ?? RequestTimeout, readBody);
+    }
+
+    private async Task<HttpResult> SendCoreAsync(HttpRequestMessage request, string name, Action<HttpResult>? check, TimeSpan timeout, Func<Stream, CancellationToken, Task<StreamedBody>>? readBody = null)
     {
         MetricsRecorder recorder = _context.Recorder;
         TimeProvider time = _context.Time;
@@ -157,6 +176,7 @@ public sealed class HttpSession : IDisposable
 
         HttpResponseMessage? response = null;
         byte[] body = [];
+        long received = 0;
         string? error = null;
         Exception? exception = null;
         long start = time.GetTimestamp();
@@ -167,11 +187,28 @@ public sealed class HttpSession : IDisposable
         {
             response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             firstByte = time.GetTimestamp();
-            body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
-            end = time.GetTimestamp();
-            if (!response.IsSuccessStatusCode)
+            if (readBody is not null && response.IsSuccessStatusCode)
             {
-                error = FailureReason.ForStatus((int)response.StatusCode, response.ReasonPhrase);
+                Stream stream = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    StreamedBody streamed = await readBody(stream, deadline.Token).ConfigureAwait(false);
+                    end = time.GetTimestamp();
+                    kill.ThrowIfCancellationRequested();
+                    firstByte = streamed.FirstContent ?? firstByte;
+                    received = streamed.Bytes;
+                    error = streamed.TimedOut ? FailureReason.ForTimeout(timeout) : streamed.Error;
+                }
+            }
+            else
+            {
+                body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+                end = time.GetTimestamp();
+                received = body.Length;
+                if (!response.IsSuccessStatusCode)
+                {
+                    error = FailureReason.ForStatus((int)response.StatusCode, response.ReasonPhrase);
+                }
             }
         }
         catch (OperationCanceledException) when (kill.IsCancellationRequested)
@@ -228,7 +265,7 @@ public sealed class HttpSession : IDisposable
 
         result.Seal();
         int errorId = result.Error is null ? 0 : recorder.GetErrorId(result.Error);
-        var sample = new RequestSample(rowId, errorId, result.StatusCode, intendedStart, start, firstByte, end, bytesSent, body.Length, scheduled);
+        var sample = new RequestSample(rowId, errorId, result.StatusCode, intendedStart, start, firstByte, end, bytesSent, received, scheduled);
         recorder.Record(in sample);
         return result;
     }

@@ -1,4 +1,5 @@
 using Stampede.Http;
+using Stampede.Llm;
 
 namespace Stampede;
 
@@ -10,10 +11,15 @@ namespace Stampede;
 public abstract class HttpUser : User
 {
     private HttpSession? _client;
+    private LlmClient? _llm;
 
     /// <summary>This user's HTTP client; requests made through it are recorded.</summary>
     public HttpSession Client => _client ?? throw new InvalidOperationException(
         $"{GetType().Name}.Client is available from OnStartAsync on, not in the constructor.");
+
+    /// <summary>An OpenAI-compatible LLM client over <see cref="Client"/>: <c>ChatAsync</c>, <c>CompleteAsync</c>, streamed and timed.</summary>
+    public LlmClient Llm => _llm ?? throw new InvalidOperationException(
+        $"{GetType().Name}.Llm is available from OnStartAsync on, not in the constructor.");
 
     /// <summary>The HTTP version this class asks for, overriding <c>--http-version</c>; <see langword="null"/> to use the run's.</summary>
     /// <value><see langword="null"/>.</value>
@@ -25,6 +31,7 @@ public abstract class HttpUser : User
         string host = Host ?? context.Settings.Host
             ?? throw new InvalidOperationException($"{GetType().Name} needs a host: pass --host or override Host.");
         _client = new HttpSession(new Uri(host, UriKind.Absolute), context, HttpVersion ?? context.Settings.HttpVersion);
+        _llm = new LlmClient(_client, context.Time);
     }
 
     internal override void Detach()
