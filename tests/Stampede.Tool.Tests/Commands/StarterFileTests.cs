@@ -48,6 +48,7 @@ public sealed class StarterFileTests(ServeDemoFixture demo) : IDisposable
         }
 
         chat.Requests.ShouldBe((int)(await runs.Single(r => r.Template == "llm").Run).Requests);
+        chat.Streamed.ShouldBe(chat.Requests);
         chat.Models.ShouldBe(["stub-model"]);
 
         // The scenario's own help, from its cached build, names the command the user typed.

@@ -11,18 +11,22 @@ namespace Stampede.Tool.Tests.Infrastructure;
 
 /// <summary>
 /// A stand-in for an OpenAI-compatible chat server on 127.0.0.1 (free port): <c>POST /v1/chat/completions</c> answers
-/// one fixed, non-streamed completion, and counts the requests and the model names asked for.
+/// one fixed completion, whole or streamed as server-sent events (a token an event, then usage and <c>[DONE]</c>) when
+/// the request asks for <c>"stream": true</c>, and counts the requests, the streamed ones and the model names asked for.
 /// </summary>
 public sealed class OpenAiStub : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;
+    private int _streamed;
 
     private OpenAiStub(WebApplication app) => _app = app;
 
     public string Address { get; private set; } = string.Empty;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    public int Streamed => Volatile.Read(ref _streamed);
 
     /// <summary>The <c>model</c> of the requests, each once.</summary>
     public HashSet<string> Models { get; } = [];
@@ -61,6 +65,20 @@ public sealed class OpenAiStub : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _requests);
+        if (request.RootElement.TryGetProperty("stream", out JsonElement stream) && stream.ValueKind == JsonValueKind.True)
+        {
+            Interlocked.Increment(ref _streamed);
+            context.Response.ContentType = "text/event-stream";
+            foreach (string token in (string[])["The", " latency", " that", " 99%", " of", " requests", " stay", " under", "."])
+            {
+                await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(new { choices = new[] { new { index = 0, delta = new { content = token } } } })}\n\n");
+                await context.Response.Body.FlushAsync();
+            }
+
+            await context.Response.WriteAsync("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":9,\"total_tokens\":21}}\n\ndata: [DONE]\n\n");
+            return Results.Empty;
+        }
+
         return Results.Json(new
         {
             id = "chatcmpl-stub",
