@@ -18,7 +18,7 @@ internal static class StampedeTool
         ParseResult result = CreateRoot().Parse(args);
         if (result.Errors.Count > 0)
         {
-            foreach (string message in UnknownOptions.Messages(result))
+            foreach (string message in ToolErrors.Messages(result))
             {
                 await Console.Error.WriteLineAsync($"error: {message}");
             }

@@ -200,6 +200,17 @@ public static partial class StampedeApp
             console.MarkupLine("Ctrl-C stops the run and still writes the outputs.");
         }
 
+        DebugLog? debug = null;
+        if (settings.LogLevel <= LogLevel.Debug)
+        {
+            foreach (string line in DebugLog.Settings(settings, shape, test))
+            {
+                await errors.WriteLineAsync(line).ConfigureAwait(false);
+            }
+
+            debug = new DebugLog(errors, test, time);
+        }
+
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, interrupt));
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, interrupt));
@@ -207,10 +218,12 @@ public static partial class StampedeApp
         using var viewStop = new CancellationTokenSource();
         var view = new LiveView(console, test, time, showTables: !settings.OnlySummary && settings.LogLevel <= LogLevel.Warning, thresholds: settings.Slos);
         Task viewTask = view.RunAsync(viewStop.Token);
+        Task debugTask = debug?.RunAsync(viewStop.Token) ?? Task.CompletedTask;
 
         RunResult result = await test.RunAsync(interrupt.Token).ConfigureAwait(false);
         await viewStop.CancelAsync().ConfigureAwait(false);
         await viewTask.ConfigureAwait(false);
+        await debugTask.ConfigureAwait(false);
 
         GateResults checks = GateResults.Evaluate(gates, result);
         int exitCode = checks.ExitCode(result, settings.ExitCodeOnError);

@@ -159,6 +159,31 @@ public sealed class StampedeAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_LogLevelDebug_WritesTheResolvedSettingsAndGeneratorSecondsToStderr()
+    {
+        int exit = await RunAsync(
+            ["--host", _server.Address, "-u", "2", "-r", "10", "-t", "3s", "--headless", "--only-summary", "-L", "DEBUG", "--request-timeout", "7", "--shared-connections"],
+            typeof(PredictUser));
+
+        exit.ShouldBe(0, _errors.ToString() + _console.Output);
+        string debug = _errors.ToString();
+        debug.ShouldContain("debug: load: closed model, 2 users at 10/s for 00:00:03");
+        debug.ShouldContain("debug: user class PredictUser weight 1: PredictUser.Small weight 7, PredictUser.Large weight 3");
+        debug.ShouldContain("debug: timeouts: request 7 s, stop 0 s");
+        debug.ShouldContain("debug: HTTP/1.1, shared connection pool");
+        debug.ShouldMatch(@"(?m)^debug: generator second 1: cpu \d+(\.\d)?%, gc pause \d+(\.\d)? ms, gen0/1/2 \d+/\d+/\d+, thread pool \d+ threads, \d+ queued$");
+    }
+
+    [Fact]
+    public async Task RunAsync_LogLevelInfo_WritesNoDebugLines()
+    {
+        int exit = await RunAsync(["--host", _server.Address, "-u", "1", "-r", "10", "-t", "2s", "--headless", "--only-summary"], typeof(PredictUser));
+
+        exit.ShouldBe(0, _errors.ToString() + _console.Output);
+        _errors.ToString().ShouldNotContain("debug:");
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_StillWritesEveryOutputAndTheSummary()
     {
         string prefix = Path.Combine(_outputs, "cut", "run");

@@ -26,7 +26,7 @@ internal sealed partial class CommandLine
     private readonly Option<TimeSpan> _stopTimeout = new("--stop-timeout") { Description = "Let stopping users finish their current task for this long (default 0: stop at once)." };
     private readonly Option<int> _exitCodeOnError = new("--exit-code-on-error") { Description = "Exit code when any request failed or any task threw.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _onlySummary = new("--only-summary") { Description = "Print only the final summary, not the live table." };
-    private readonly Option<LogLevel> _logLevel = new("--loglevel", "-L") { Description = "DEBUG, INFO, WARNING, ERROR or CRITICAL.", DefaultValueFactory = _ => LogLevel.Info };
+    private readonly Option<LogLevel> _logLevel = new("--loglevel", "-L") { Description = "INFO (default), DEBUG (adds the resolved settings and each second's generator CPU, GC and thread pool on stderr), WARNING (no progress lines), ERROR (no live table) or CRITICAL (summary only).", DefaultValueFactory = _ => LogLevel.Info };
     private readonly Option<string[]> _tags = new("--tags", "-T") { Description = "Run only tasks with any of these tags.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string[]> _excludeTags = new("--exclude-tags", "-E") { Description = "Skip tasks with any of these tags.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<int?> _seed = new("--seed") { Description = "Seed for every random choice, so a run's task picks and waits repeat." };

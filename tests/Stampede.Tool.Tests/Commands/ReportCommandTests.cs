@@ -116,14 +116,4 @@ public sealed class ReportCommandTests : IDisposable
         exit.ShouldBe(0);
         File.Exists(target).ShouldBeTrue();
     }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("/nonexistent/run.json")]
-    public async Task StampedeTool_ReportBadUsage_ExitsTwo(string? document)
-    {
-        string[] args = document is null ? ["report"] : ["report", document];
-
-        (await StampedeTool.RunAsync(args)).ShouldBe(2);
-    }
 }
