@@ -177,6 +177,7 @@ public sealed class HttpSession : IDisposable
         HttpResponseMessage? response = null;
         byte[] body = [];
         long received = 0;
+        StreamedTokens? tokens = null;
         string? error = null;
         Exception? exception = null;
         long start = time.GetTimestamp();
@@ -198,6 +199,7 @@ public sealed class HttpSession : IDisposable
                     firstByte = streamed.FirstContent ?? firstByte;
                     received = streamed.Bytes;
                     error = streamed.TimedOut ? FailureReason.ForTimeout(timeout) : streamed.Error;
+                    tokens = streamed.Llm;
                 }
             }
             else
@@ -267,6 +269,20 @@ public sealed class HttpSession : IDisposable
         int errorId = result.Error is null ? 0 : recorder.GetErrorId(result.Error);
         var sample = new RequestSample(rowId, errorId, result.StatusCode, intendedStart, start, firstByte, end, bytesSent, received, scheduled);
         recorder.Record(in sample);
+        if (tokens is { ContentTimestamps.Count: > 0 } && result.Error is null)
+        {
+            recorder.RecordLlm(new LlmSample
+            {
+                RowId = rowId,
+                IntendedStart = intendedStart,
+                End = end,
+                ContentTimestamps = tokens.ContentTimestamps,
+                OutputTokens = tokens.OutputTokens,
+                TokensFromUsage = tokens.FromUsage,
+                InputTokens = tokens.InputTokens,
+            });
+        }
+
         return result;
     }
 

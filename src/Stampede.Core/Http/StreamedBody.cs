@@ -5,4 +5,12 @@ namespace Stampede.Http;
 /// <param name="FirstContent">The timestamp of the first content (an LLM's first token); <see langword="null"/> when none came.</param>
 /// <param name="Error">The failure reason when the body was bad (an error event, a stream cut short); <see langword="null"/> when fine.</param>
 /// <param name="TimedOut">The request's time ran out while the body streamed.</param>
-internal readonly record struct StreamedBody(long Bytes, long? FirstContent, string? Error, bool TimedOut = false);
+/// <param name="Llm">For an LLM stream: what its statistics need (content event times, tokens); <see langword="null"/> otherwise.</param>
+internal readonly record struct StreamedBody(long Bytes, long? FirstContent, string? Error, bool TimedOut = false, StreamedTokens? Llm = null);
+
+/// <summary>An LLM stream's content event times and token counts, for its row's LLM statistics.</summary>
+/// <param name="ContentTimestamps">Each content event's arrival.</param>
+/// <param name="OutputTokens">Output tokens: the server's usage, else the content events.</param>
+/// <param name="FromUsage">Whether <paramref name="OutputTokens"/> came from the server's usage.</param>
+/// <param name="InputTokens">Prompt tokens, when the server reported them.</param>
+internal sealed record StreamedTokens(IReadOnlyList<long> ContentTimestamps, int OutputTokens, bool FromUsage, int? InputTokens);

@@ -173,7 +173,12 @@ public sealed class LlmClient
                 var counting = new CountingStream(stream);
                 streamed = await CompletionStream.ReadAsync(counting, _time, token).ConfigureAwait(false);
                 long? first = streamed.ContentTimestamps.Count > 0 ? streamed.ContentTimestamps[0] : null;
-                return new StreamedBody(counting.BytesRead, first, FailureOf(streamed), streamed.End == CompletionStreamEnd.Cancelled);
+                var tokens = new StreamedTokens(
+                    streamed.ContentTimestamps,
+                    streamed.CompletionTokens ?? streamed.ContentTimestamps.Count,
+                    streamed.CompletionTokens is not null,
+                    streamed.PromptTokens);
+                return new StreamedBody(counting.BytesRead, first, FailureOf(streamed), streamed.End == CompletionStreamEnd.Cancelled, tokens);
             },
             check: null,
             request.Timeout).ConfigureAwait(false);

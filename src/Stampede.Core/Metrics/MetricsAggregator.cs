@@ -36,6 +36,10 @@ internal sealed class MetricsAggregator
     private readonly SortedDictionary<long, IntervalAccumulator> _open = [];
     private readonly Stack<RowAccumulator> _pool = new();
     private readonly Stack<RowAccumulator> _totalPool = new();
+    private readonly List<LlmAccumulator?> _llmRows = [];
+    private readonly Stack<LlmAccumulator> _llmPool = new();
+    private readonly Func<long, long> _toMicros;
+    private LlmAccumulator? _llmTotal;
     private readonly Dictionary<(int Row, int Error), long> _failures = [];
     private readonly Dictionary<(string Source, string Type, string Message), (string StackTrace, long Count)> _userErrors = [];
     private readonly Dictionary<long, int> _usersAtEnd = [];
@@ -55,6 +59,7 @@ internal sealed class MetricsAggregator
         _startedAt = time.GetUtcNow();
         _frequency = time.TimestampFrequency;
         _graceTicks = (long)(IntervalGrace.TotalSeconds * _frequency);
+        _toMicros = ToMicros;
     }
 
     /// <summary>
@@ -83,6 +88,10 @@ internal sealed class MetricsAggregator
     {
         var sink = new Sink(this);
         int drained = _recorder.Drain(ref sink);
+        while (_recorder.TryDequeueLlm(out LlmSample? llm))
+        {
+            FoldLlm(llm);
+        }
         while (_recorder.TryDequeueUserError(out UserError error))
         {
             var key = (error.Source, error.Exception.GetType().Name, error.Exception.Message);
@@ -172,7 +181,13 @@ internal sealed class MetricsAggregator
             }
 
             RowKey key = _recorder.GetRow(id);
-            rows.Add(WithCurrentRates(accumulator.ToStats(key, elapsedSeconds, _frequency, includeHistograms), recent, recentSeconds));
+            RowStats stats = accumulator.ToStats(key, elapsedSeconds, _frequency, includeHistograms);
+            if (id < _llmRows.Count && _llmRows[id] is { } llm)
+            {
+                stats = stats with { Llm = llm.ToStats(elapsedSeconds) };
+            }
+
+            rows.Add(WithCurrentRates(stats, recent, recentSeconds));
         }
 
         rows.Sort(static (a, b) =>
@@ -207,7 +222,7 @@ internal sealed class MetricsAggregator
             Elapsed = TimeSpan.FromSeconds(elapsedSeconds),
             Users = Users,
             Rows = rows,
-            Total = WithCurrentRates(_total.ToStats(TotalKey, elapsedSeconds, _frequency, includeHistograms), recent, recentSeconds),
+            Total = WithCurrentRates(_total.ToStats(TotalKey, elapsedSeconds, _frequency, includeHistograms) with { Llm = _llmTotal?.ToStats(elapsedSeconds) }, recent, recentSeconds),
             Failures = failures,
             Errors = errors,
             History = _history,
@@ -273,6 +288,30 @@ internal sealed class MetricsAggregator
         interval.Total.AddDetail(in sample, serviceTicks, serviceMicros, lagTicks, lagMicros);
     }
 
+    private void FoldLlm(LlmSample sample)
+    {
+        if (sample.ContentTimestamps.Count == 0)
+        {
+            return;
+        }
+
+        while (_llmRows.Count <= sample.RowId)
+        {
+            _llmRows.Add(null);
+        }
+
+        (_llmRows[sample.RowId] ??= new LlmAccumulator()).Add(sample, _toMicros);
+        (_llmTotal ??= new LlmAccumulator()).Add(sample, _toMicros);
+
+        // The second the stream ended in, as for its request.
+        long second = Math.Max(_nextSecondToClose, Math.Max(0, sample.End - _startTimestamp) / _frequency);
+        IntervalAccumulator interval = IntervalFor(second);
+        interval.LlmRow(sample.RowId, this).Add(sample, _toMicros);
+        (interval.LlmTotal ??= RentLlm()).Add(sample, _toMicros);
+    }
+
+    private LlmAccumulator RentLlm() => _llmPool.TryPop(out LlmAccumulator? accumulator) ? accumulator : new LlmAccumulator();
+
     private long ToMicros(long ticks)
     {
         // Rounded to the nearest microsecond; ticks * 1e6 stays inside a long for a one-hour span at 1 GHz.
@@ -313,14 +352,40 @@ internal sealed class MetricsAggregator
             var list = new List<RowStats>(interval.Rows.Count);
             foreach ((int rowId, RowAccumulator accumulator) in interval.Rows)
             {
-                list.Add(accumulator.ToStats(_recorder.GetRow(rowId), durationSeconds, _frequency, includeHistogram: true));
+                RowStats stats = accumulator.ToStats(_recorder.GetRow(rowId), durationSeconds, _frequency, includeHistogram: true);
+                if (interval.Llm.Remove(rowId, out LlmAccumulator? llm))
+                {
+                    stats = stats with { Llm = llm.ToStats(durationSeconds) };
+                    llm.Reset();
+                    _llmPool.Push(llm);
+                }
+
+                list.Add(stats);
                 accumulator.Reset();
                 _pool.Push(accumulator);
             }
 
+            // A stream recorded in a second its request was not (the request's sample sat in a buffer longer) is still counted, in its own row.
+            foreach ((int rowId, LlmAccumulator llm) in interval.Llm)
+            {
+                list.Add(new RowStats { Key = _recorder.GetRow(rowId), Percentiles = EmptyPercentiles, Llm = llm.ToStats(durationSeconds) });
+                llm.Reset();
+                _llmPool.Push(llm);
+            }
+
+            interval.Llm.Clear();
+
             list.Sort(static (a, b) => string.CompareOrdinal(a.Key.Name + "\0" + a.Key.Method, b.Key.Name + "\0" + b.Key.Method));
             rows = list;
             total = interval.Total.ToStats(TotalKey, durationSeconds, _frequency, includeHistogram: true);
+            if (interval.LlmTotal is { } llmTotal)
+            {
+                total = total with { Llm = llmTotal.ToStats(durationSeconds) };
+                llmTotal.Reset();
+                _llmPool.Push(llmTotal);
+                interval.LlmTotal = null;
+            }
+
             interval.Total.Reset();
             _totalPool.Push(interval.Total);
         }
@@ -394,6 +459,21 @@ internal sealed class MetricsAggregator
     private sealed class IntervalAccumulator(RowAccumulator total)
     {
         public Dictionary<int, RowAccumulator> Rows { get; } = [];
+
+        public Dictionary<int, LlmAccumulator> Llm { get; } = [];
+
+        public LlmAccumulator? LlmTotal { get; set; }
+
+        public LlmAccumulator LlmRow(int rowId, MetricsAggregator owner)
+        {
+            if (!Llm.TryGetValue(rowId, out LlmAccumulator? accumulator))
+            {
+                accumulator = owner.RentLlm();
+                Llm.Add(rowId, accumulator);
+            }
+
+            return accumulator;
+        }
 
         public RowAccumulator Total { get; } = total;
 

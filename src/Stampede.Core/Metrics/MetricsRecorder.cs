@@ -28,6 +28,7 @@ internal sealed class MetricsRecorder
     private readonly ConcurrentDictionary<string, int> _errorIds = new(StringComparer.Ordinal);
     private readonly List<string> _errors = [string.Empty];
     private readonly ConcurrentQueue<UserError> _userErrors = new();
+    private readonly ConcurrentQueue<LlmSample> _llm = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _causes = new(StringComparer.Ordinal);
 
     public MetricsRecorder(int bufferCapacity = 1 << 13)
@@ -144,6 +145,12 @@ internal sealed class MetricsRecorder
     }
 
     public bool TryDequeueUserError(out UserError error) => _userErrors.TryDequeue(out error);
+
+    /// <summary>Records a streamed LLM completion that reached its end (one allocation a completion; they come at most hundreds a second).</summary>
+    internal void RecordLlm(LlmSample sample) => _llm.Enqueue(sample);
+
+    /// <summary>Takes the next recorded LLM completion. Only the aggregator calls this.</summary>
+    internal bool TryDequeueLlm([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LlmSample? sample) => _llm.TryDequeue(out sample);
 
     private ThreadSlot Register()
     {

@@ -36,6 +36,9 @@ public sealed record RowStats
     /// <summary>Response-time percentiles, ms, for each of <see cref="Percentiles.Standard"/>.</summary>
     public IReadOnlyList<PercentileValue> Percentiles { get; init; } = [];
 
+    /// <summary>The LLM metrics of the row's streamed completions (TTFT, ITL, TPOT, e2e, tokens); <see langword="null"/> for a row with none.</summary>
+    public LlmStats? Llm { get; init; }
+
     /// <summary>Time to first byte (response headers received) percentiles, ms; empty for interval rows.</summary>
     public IReadOnlyList<PercentileValue> TimeToFirstBytePercentiles { get; init; } = [];
 

@@ -1,0 +1,130 @@
+using HdrHistogram;
+
+namespace Stampede.Metrics;
+
+/// <summary>The LLM histograms and counters of one row over one span; owned by the aggregator alone.</summary>
+internal sealed class LlmAccumulator
+{
+    private const int SignificantDigits = 3;
+    private const long HighestTokens = 10_000_000;
+
+    private readonly Metric _ttft = new(RowAccumulator.HighestTrackableMicros);
+    private readonly Metric _itl = new(RowAccumulator.HighestTrackableMicros);
+    private readonly Metric _tpot = new(RowAccumulator.HighestTrackableMicros);
+    private readonly Metric _e2e = new(RowAccumulator.HighestTrackableMicros);
+    private readonly Metric _tokens = new(HighestTokens);
+    private long _requests;
+    private long _inputTokens;
+    private long _inputCounted;
+    private long _fromUsage;
+
+    public long Requests => _requests;
+
+    public void Add(LlmSample sample, Func<long, long> toMicros)
+    {
+        _requests++;
+        long first = sample.ContentTimestamps[0];
+        long ttft = toMicros(Math.Max(0, first - sample.IntendedStart));
+        long e2e = toMicros(Math.Max(0, sample.End - sample.IntendedStart));
+        _ttft.Add(ttft);
+        _e2e.Add(e2e);
+        for (int i = 1; i < sample.ContentTimestamps.Count; i++)
+        {
+            _itl.Add(toMicros(Math.Max(0, sample.ContentTimestamps[i] - sample.ContentTimestamps[i - 1])));
+        }
+
+        if (sample.OutputTokens > 1)
+        {
+            _tpot.Add((long)Math.Round((e2e - ttft) / (double)(sample.OutputTokens - 1)));
+        }
+
+        _tokens.Add(Math.Max(0, sample.OutputTokens));
+        _fromUsage += sample.TokensFromUsage ? 1 : 0;
+        if (sample.InputTokens is { } input)
+        {
+            _inputTokens += input;
+            _inputCounted++;
+        }
+    }
+
+    public LlmStats ToStats(double seconds)
+    {
+        double span = Math.Max(seconds, 1e-9);
+        return new LlmStats
+        {
+            Requests = _requests,
+            TtftMs = _ttft.ToDistribution(1000),
+            ItlMs = _itl.ToDistribution(1000),
+            TpotMs = _tpot.ToDistribution(1000),
+            E2eMs = _e2e.ToDistribution(1000),
+            OutputTokens = _tokens.ToDistribution(1),
+            OutputTokensTotal = _tokens.Sum,
+            InputTokensTotal = _inputTokens,
+            InputTokensMean = _inputCounted == 0 ? null : Math.Round(_inputTokens / (double)_inputCounted, 3),
+            OutputTokensPerSecond = seconds <= 0 ? 0 : _tokens.Sum / span,
+            RequestsPerSecond = seconds <= 0 ? 0 : _requests / span,
+            TokenSource = _fromUsage == _requests ? "usage" : _fromUsage == 0 ? "content-events" : "mixed",
+        };
+    }
+
+    public void Reset()
+    {
+        _ttft.Reset();
+        _itl.Reset();
+        _tpot.Reset();
+        _e2e.Reset();
+        _tokens.Reset();
+        _requests = 0;
+        _inputTokens = 0;
+        _inputCounted = 0;
+        _fromUsage = 0;
+    }
+
+    /// <summary>One metric: its histogram (µs, or tokens) with the exact sum and extremes beside it.</summary>
+    private sealed class Metric(long highest)
+    {
+        private readonly LongHistogram _histogram = new(1, highest, SignificantDigits);
+        private long _min = long.MaxValue;
+        private long _max;
+
+        public long Sum { get; private set; }
+
+        public void Add(long value)
+        {
+            long clamped = Math.Min(value, highest);
+            _histogram.RecordValue(clamped);
+            Sum += clamped;
+            _min = Math.Min(_min, clamped);
+            _max = Math.Max(_max, clamped);
+        }
+
+        public LlmDistribution ToDistribution(double divisor)
+        {
+            long count = _histogram.TotalCount;
+            if (count == 0)
+            {
+                return LlmDistribution.Empty;
+            }
+
+            double min = Math.Round(_min / divisor, 3);
+            double max = Math.Round(_max / divisor, 3);
+            var percentiles = new PercentileValue[Percentiles.Standard.Count];
+            for (int i = 0; i < percentiles.Length; i++)
+            {
+                double p = Percentiles.Standard[i];
+                double value = p >= 100 ? max : Math.Clamp(Math.Round(_histogram.GetValueAtPercentile(p) / divisor, 3), min, max);
+                percentiles[i] = new PercentileValue(p, value);
+            }
+
+            return new LlmDistribution { Count = count, Mean = Math.Round(Sum / divisor / count, 3), Min = min, Max = max, Percentiles = percentiles };
+        }
+
+        public void Reset()
+        {
+            _histogram.Reset();
+            Sum = 0;
+            _min = long.MaxValue;
+            _max = 0;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+namespace Stampede.Metrics;
+
+/// <summary>
+/// The LLM statistics of one row over the whole run or one interval: streamed completions that reached their end,
+/// with the metrics of vLLM's benchmark (docs/llm.md). Times are ms from HdrHistograms (3 significant digits).
+/// </summary>
+public sealed record LlmStats
+{
+    /// <summary>Completed streams measured.</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Time to first token: from the request's intended start to its first content event, ms.</summary>
+    public required LlmDistribution TtftMs { get; init; }
+
+    /// <summary>Inter-token latency: every gap between content events, pooled across requests, ms.</summary>
+    public required LlmDistribution ItlMs { get; init; }
+
+    /// <summary>Time per output token after the first, (e2e − TTFT) / (output tokens − 1), per request with 2 or more tokens, ms.</summary>
+    public required LlmDistribution TpotMs { get; init; }
+
+    /// <summary>End-to-end latency: from the request's intended start to the end of its stream, ms.</summary>
+    public required LlmDistribution E2eMs { get; init; }
+
+    /// <summary>Output tokens per request (values are tokens, not ms).</summary>
+    public required LlmDistribution OutputTokens { get; init; }
+
+    /// <summary>Output tokens over all requests.</summary>
+    public long OutputTokensTotal { get; init; }
+
+    /// <summary>Prompt tokens over the requests whose server reported them.</summary>
+    public long InputTokensTotal { get; init; }
+
+    /// <summary>Mean prompt tokens per request, over the requests whose server reported them; <see langword="null"/> when none did.</summary>
+    public double? InputTokensMean { get; init; }
+
+    /// <summary>Output tokens per second of the span: the row's token throughput.</summary>
+    public double OutputTokensPerSecond { get; init; }
+
+    /// <summary>Completed streams per second of the span.</summary>
+    public double RequestsPerSecond { get; init; }
+
+    /// <summary>Where the output token counts came from: <c>usage</c> (the server's), <c>content-events</c> (one per event), or <c>mixed</c>.</summary>
+    public string TokenSource { get; init; } = "usage";
+}
+
+/// <summary>One LLM metric's distribution: count, mean, extremes and the standard percentiles (<see cref="Percentiles.Standard"/>).</summary>
+public sealed record LlmDistribution
+{
+    /// <summary>An empty distribution.</summary>
+    public static LlmDistribution Empty { get; } = new();
+
+    /// <summary>Values recorded.</summary>
+    public long Count { get; init; }
+
+    /// <summary>Mean, from the exact sum.</summary>
+    public double Mean { get; init; }
+
+    /// <summary>Smallest value.</summary>
+    public double Min { get; init; }
+
+    /// <summary>Largest value.</summary>
+    public double Max { get; init; }
+
+    /// <summary>The percentiles of <see cref="Percentiles.Standard"/>; <see cref="PercentileValue.ValueMs"/> holds the value in the metric's unit.</summary>
+    public IReadOnlyList<PercentileValue> Percentiles { get; init; } = [];
+
+    /// <summary>The value at <paramref name="percentile"/>: one of the standard percentiles, else the nearest above it; 0 when empty.</summary>
+    public double Get(double percentile)
+    {
+        foreach (PercentileValue value in Percentiles)
+        {
+            if (value.Percentile >= percentile)
+            {
+                return value.ValueMs;
+            }
+        }
+
+        return Percentiles.Count == 0 ? 0 : Percentiles[^1].ValueMs;
+    }
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Time.Testing;
+using Stampede.Metrics;
+using Stampede.Monitoring;
+
+namespace Stampede.Tests.Metrics;
+
+/// <summary>LLM statistics from streams whose event times are known exactly.</summary>
+public sealed class MetricsAggregatorLlmTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
+    private readonly MetricsRecorder _recorder = new();
+    private readonly MetricsAggregator _aggregator;
+    private readonly long _start;
+
+    public MetricsAggregatorLlmTests()
+    {
+        _start = _time.GetTimestamp();
+        _aggregator = new MetricsAggregator(_recorder, new GeneratorMonitor(90, () => default, 2), _time, _start);
+    }
+
+    [Fact]
+    public void Snapshot_StreamsOfKnownTiming_TtftItlTpotE2eAndTokensExact()
+    {
+        // Ten streams, each sent at 0.1·i s: TTFT 100 + 10·i ms, then 4 more tokens 20 ms apart, usage of 5 output and 30 prompt tokens.
+        int row = _recorder.GetRowId("POST", "chat");
+        for (int i = 0; i < 10; i++)
+        {
+            double sent = 0.1 * i;
+            double first = sent + 0.100 + (0.010 * i);
+            Stream(row, sent, [first, first + 0.02, first + 0.04, first + 0.06, first + 0.08], end: first + 0.081, outputTokens: 5, fromUsage: true, inputTokens: 30);
+        }
+
+        _aggregator.Complete(At(2));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(2));
+        LlmStats llm = snapshot.Rows.Single().Llm.ShouldNotBeNull();
+
+        llm.Requests.ShouldBe(10);
+        llm.TtftMs.Count.ShouldBe(10);
+        llm.TtftMs.Min.ShouldBe(100);
+        llm.TtftMs.Max.ShouldBe(190);
+        llm.TtftMs.Mean.ShouldBe(145);
+        llm.TtftMs.Get(50).ShouldBe(140, 0.2);
+        llm.ItlMs.Count.ShouldBe(40);
+        llm.ItlMs.Min.ShouldBe(20);
+        llm.ItlMs.Max.ShouldBe(20);
+        llm.ItlMs.Get(99).ShouldBe(20, 0.02);
+
+        // TPOT = (e2e − TTFT) / (5 − 1) = 81 / 4 ms; e2e = TTFT + 81 ms.
+        llm.TpotMs.Mean.ShouldBe(20.25);
+        llm.E2eMs.Min.ShouldBe(181);
+        llm.E2eMs.Max.ShouldBe(271);
+        llm.OutputTokensTotal.ShouldBe(50);
+        llm.OutputTokens.Mean.ShouldBe(5);
+        llm.InputTokensTotal.ShouldBe(300);
+        llm.InputTokensMean.ShouldBe(30);
+        llm.TokenSource.ShouldBe("usage");
+        llm.OutputTokensPerSecond.ShouldBe(25, 0.001); // 50 tokens in the run's 2 s
+        snapshot.Total.Llm.ShouldNotBeNull().Requests.ShouldBe(10);
+
+        // Per second: the streams that ended in each.
+        snapshot.History.Sum(i => i.Rows.Single().Llm?.Requests ?? 0).ShouldBe(10);
+        snapshot.History.Sum(i => i.Total.Llm?.OutputTokensTotal ?? 0).ShouldBe(50);
+    }
+
+    [Fact]
+    public void Snapshot_OpenModelStreamLateToStart_TtftAndE2eFromTheIntendedStart()
+    {
+        int row = _recorder.GetRowId("POST", "chat");
+
+        // Meant to start at 0 s, sent 50 ms late: TTFT and e2e count from 0.
+        Stream(row, sent: 0.05, [0.25, 0.30], end: 0.30, outputTokens: 2, fromUsage: false, intended: 0);
+
+        _aggregator.Drain();
+        LlmStats llm = _aggregator.Snapshot(At(1)).Rows.Single().Llm.ShouldNotBeNull();
+
+        llm.TtftMs.Min.ShouldBe(250);
+        llm.E2eMs.Min.ShouldBe(300);
+        llm.TpotMs.Min.ShouldBe(50);
+        llm.TokenSource.ShouldBe("content-events");
+        llm.InputTokensMean.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Snapshot_RowWithoutStreams_HasNoLlmStats()
+    {
+        int row = _recorder.GetRowId("GET", "/health");
+        _recorder.Record(new RequestSample(row, 0, 200, At(0), At(0), At(0), At(0.01), 0, 10));
+
+        _aggregator.Drain();
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(1));
+
+        snapshot.Rows.Single().Llm.ShouldBeNull();
+        snapshot.Total.Llm.ShouldBeNull();
+    }
+
+    private void Stream(int row, double sent, double[] tokens, double end, int outputTokens, bool fromUsage, int? inputTokens = null, double? intended = null)
+    {
+        long start = At(intended ?? sent);
+        _recorder.Record(new RequestSample(row, 0, 200, start, At(sent), At(tokens[0]), At(end), 100, 1000));
+        _recorder.RecordLlm(new LlmSample
+        {
+            RowId = row,
+            IntendedStart = start,
+            End = At(end),
+            ContentTimestamps = [.. tokens.Select(At)],
+            OutputTokens = outputTokens,
+            TokensFromUsage = fromUsage,
+            InputTokens = inputTokens,
+        });
+    }
+
+    private long At(double seconds) => _start + (long)Math.Round(seconds * _time.TimestampFrequency);
+}
