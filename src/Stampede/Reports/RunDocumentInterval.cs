@@ -73,4 +73,7 @@ internal sealed record RunDocumentIntervalRow
 
     /// <summary>Base64 of the interval's response-time histogram (µs, HdrHistogram V2 compressed), or null.</summary>
     public string? Histogram { get; init; }
+
+    /// <summary>The LLM statistics of the streams that ended in this second; absent when none did.</summary>
+    public RunDocumentLlm? Llm { get; init; }
 }

@@ -244,6 +244,30 @@ internal static class RunDocumentMapper
             PercentilesMs = ToPercentiles(row.SchedulingLagPercentiles),
         },
         InsufficientPercentiles = [.. row.Percentiles.Where(p => !Sampling.HasEnough(row.Requests, p.Percentile)).Select(p => PercentileKey(p.Percentile))],
+        Llm = ToLlm(row.Llm),
+    };
+
+    private static RunDocumentLlm? ToLlm(LlmStats? llm) => llm is null ? null : new RunDocumentLlm
+    {
+        Requests = llm.Requests,
+        TtftMs = ToDistribution(llm.TtftMs),
+        ItlMs = ToDistribution(llm.ItlMs),
+        TpotMs = ToDistribution(llm.TpotMs),
+        E2eMs = ToDistribution(llm.E2eMs),
+        OutputTokens = new RunDocumentTokens { Total = llm.OutputTokensTotal, PerRequest = ToDistribution(llm.OutputTokens) },
+        InputTokens = new RunDocumentInputTokens { Total = llm.InputTokensTotal, Mean = llm.InputTokensMean },
+        OutputTokensPerSecond = Math.Round(llm.OutputTokensPerSecond, 3),
+        RequestsPerSecond = Math.Round(llm.RequestsPerSecond, 3),
+        TokenSource = llm.TokenSource,
+    };
+
+    private static RunDocumentDistribution ToDistribution(LlmDistribution distribution) => new()
+    {
+        Count = distribution.Count,
+        Mean = distribution.Mean,
+        Min = distribution.Min,
+        Max = distribution.Max,
+        Percentiles = ToPercentiles(distribution.Percentiles),
     };
 
     private static RunDocumentInterval ToInterval(IntervalStats interval) => new()
@@ -273,6 +297,7 @@ internal static class RunDocumentMapper
         AverageMs = row.AverageMs,
         PercentilesMs = ToPercentiles(row.Percentiles),
         Histogram = ToBase64(row.Histogram),
+        Llm = ToLlm(row.Llm),
     };
 
     private static RunDocumentGenerator ToGenerator(GeneratorHealth generator) => new()

@@ -66,6 +66,9 @@ internal sealed record RunDocumentRow
     /// <summary>Scheduling lag (actual send − intended start) of open-model requests; on the aggregated row only, null otherwise.</summary>
     public RunDocumentLag? SchedulingLag { get; init; }
 
+    /// <summary>The LLM statistics of the row's completed streams; absent for a row without any.</summary>
+    public RunDocumentLlm? Llm { get; init; }
+
     /// <summary>Keys of <see cref="PercentilesMs"/> computed from fewer samples than MLPerf's binomial bound asks (p90 needs 64, p99 662).</summary>
     public IReadOnlyList<string>? InsufficientPercentiles { get; init; }
 }

@@ -130,12 +130,12 @@ public sealed class JsonExporterTests : IDisposable
         [
             "method", "name", "requests", "failures", "failureRatio", "minMs", "maxMs", "averageMs", "medianMs", "percentilesMs",
             "timeToFirstByte", "bytesSent", "bytesReceived", "averageContentSize", "requestsPerSecond", "failuresPerSecond",
-            "currentRequestsPerSecond", "currentFailuresPerSecond", "histogram", "serviceTime", "schedulingLag", "insufficientPercentiles",
+            "currentRequestsPerSecond", "currentFailuresPerSecond", "histogram", "serviceTime", "schedulingLag", "llm", "insufficientPercentiles",
         ]);
         root["history"]![0]!.AsObject().Select(p => p.Key).ShouldBe(
             ["second", "start", "durationSeconds", "users", "aggregated", "rows", "dueIterations", "droppedIterations", "schedulingLagP99Ms", "generatorBound"]);
         root["history"]![0]!["aggregated"]!.AsObject().Select(p => p.Key).ShouldBe(
-            ["requests", "failures", "requestsPerSecond", "failuresPerSecond", "minMs", "maxMs", "averageMs", "percentilesMs", "histogram"]);
+            ["requests", "failures", "requestsPerSecond", "failuresPerSecond", "minMs", "maxMs", "averageMs", "percentilesMs", "histogram", "llm"]);
         root["history"]![0]!["rows"]![0]!.AsObject().Select(p => p.Key).Take(2).ShouldBe(["method", "name"]);
         root["generator"]!.AsObject().Select(p => p.Key).ShouldBe(
             ["processorCount", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings", "boundSinceSecond", "boundSeconds", "boundReasons"]);
@@ -162,6 +162,50 @@ public sealed class JsonExporterTests : IDisposable
     public void Read_NotARunDocument_ThrowsInvalidData(string json)
     {
         Should.Throw<InvalidDataException>(() => RunDocumentReader.Read(json)).Message.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task ExportAsync_LlmStreams_WritesTheLlmObjectOfTheRowTheAggregateAndTheirSeconds()
+    {
+        // Four streams: TTFT 100, 200, 300, 400 ms, then 9 more tokens 10 ms apart (10 tokens, 20 prompt tokens each).
+        RunReportBuilder builder = new RunReportBuilder().Request("GET", "/health", TimeSpan.FromSeconds(0.1), 2 * Ms);
+        for (int i = 0; i < 4; i++)
+        {
+            builder.LlmStream("chat", TimeSpan.FromSeconds(0.5 * i), (i + 1) * 100 * Ms, 10 * Ms, tokens: 10);
+        }
+
+        var exporter = new JsonExporter(Path.Combine(_directory, "llm.json"));
+        await exporter.ExportAsync(builder.Build(TimeSpan.FromSeconds(4)));
+        JsonNode root = JsonNode.Parse(await File.ReadAllTextAsync(exporter.Path))!;
+        JsonNode row = root["rows"]!.AsArray().Single(r => (string?)r!["name"] == "chat")!;
+        JsonNode llm = row["llm"]!;
+
+        ((long)llm["requests"]!).ShouldBe(4);
+        ((double)llm["ttftMs"]!["mean"]!).ShouldBe(250);
+        ((double)llm["ttftMs"]!["min"]!).ShouldBe(100);
+        ((double)llm["ttftMs"]!["percentiles"]!["100"]!).ShouldBe(400);
+        llm["ttftMs"]!["percentiles"]!.AsObject().Select(p => p.Key).ShouldBe(["50", "66", "75", "80", "90", "95", "98", "99", "99.9", "99.99", "100"]);
+        ((long)llm["itlMs"]!["count"]!).ShouldBe(36);
+        ((double)llm["itlMs"]!["mean"]!).ShouldBe(10);
+        ((double)llm["tpotMs"]!["mean"]!).ShouldBe(10);
+        ((double)llm["e2eMs"]!["max"]!).ShouldBe(490);
+        ((long)llm["outputTokens"]!["total"]!).ShouldBe(40);
+        ((double)llm["outputTokens"]!["perRequest"]!["mean"]!).ShouldBe(10);
+        ((long)llm["inputTokens"]!["total"]!).ShouldBe(80);
+        ((double)llm["inputTokens"]!["mean"]!).ShouldBe(20);
+        ((double)llm["outputTokensPerSecond"]!).ShouldBe(10);
+        ((double)llm["requestsPerSecond"]!).ShouldBe(1);
+        ((string?)llm["tokenSource"]).ShouldBe("usage");
+        ((long)root["aggregated"]!["llm"]!["requests"]!).ShouldBe(4);
+        root["rows"]!.AsArray().Single(r => (string?)r!["name"] == "/health")!["llm"].ShouldBeNull();
+
+        // Each stream is in the second it ended: 0.19, 0.79, 1.39 and 1.99 s.
+        long[] perSecond = [.. root["history"]!.AsArray().Select(i => (long?)i!["rows"]!.AsArray().SingleOrDefault(r => (string?)r!["name"] == "chat")?["llm"]?["requests"] ?? 0)];
+        perSecond.ShouldBe([2, 2, 0, 0]);
+
+        // And it reads back.
+        RunDocument document = await RunDocumentReader.ReadAsync(exporter.Path);
+        document.Rows.Single(r => r.Name == "chat").Llm.ShouldNotBeNull().TtftMs.Count.ShouldBe(4);
     }
 
     [Fact]

@@ -62,6 +62,29 @@ internal sealed class RunReportBuilder
         return this;
     }
 
+    /// <summary>
+    /// Records one streamed LLM completion sent at <paramref name="sentAfter"/>: its first token after <paramref name="ttft"/>,
+    /// then <paramref name="tokens"/> − 1 more <paramref name="itl"/> apart, ending with the last; usage reported as given.
+    /// </summary>
+    public RunReportBuilder LlmStream(string name, TimeSpan sentAfter, TimeSpan ttft, TimeSpan itl, int tokens, int? inputTokens = 20)
+    {
+        long start = _start + Ticks(sentAfter);
+        long[] events = [.. Enumerable.Range(0, tokens).Select(i => start + Ticks(ttft) + (i * Ticks(itl)))];
+        int row = _recorder.GetRowId("POST", name);
+        _recorder.Record(new RequestSample(row, 0, 200, start, start, events[0], events[^1], 100, 50L * tokens));
+        _recorder.RecordLlm(new LlmSample
+        {
+            RowId = row,
+            IntendedStart = start,
+            End = events[^1],
+            ContentTimestamps = events,
+            OutputTokens = tokens,
+            TokensFromUsage = inputTokens is not null,
+            InputTokens = inputTokens,
+        });
+        return this;
+    }
+
     /// <summary>Records an exception thrown by user code, with a real stack trace.</summary>
     public RunReportBuilder UserError(string source, string message)
     {
