@@ -55,12 +55,13 @@ internal static class StatsTables
         }
 
         string? target = TargetTables.LiveLine(stats.Target);
-        if (warnings.Count == 0 && target is null)
+        string? llm = LlmTables.LiveLine(stats);
+        if (warnings.Count == 0 && target is null && llm is null)
         {
             return table;
         }
 
-        IEnumerable<IRenderable> lines = target is null ? [] : [new Markup(Markup.Escape(target))];
+        IEnumerable<IRenderable> lines = [.. new[] { llm, target }.OfType<string>().Select(l => new Markup(Markup.Escape(l)))];
         return new Rows([table, .. lines, .. warnings.Select(w => new Markup($"[yellow]{Markup.Escape(w)}[/]"))]);
     }
 
@@ -122,6 +123,11 @@ internal static class StatsTables
         {
             // A line of its own rather than a caption, which would fold at the table's width, mid-sentence.
             yield return new Markup(Markup.Escape(caption.TrimEnd()) + Environment.NewLine);
+        }
+
+        foreach (IRenderable part in LlmTables.Summary(stats))
+        {
+            yield return part;
         }
 
         if (open || stats.Rows.Any(r => r.ServiceTimePercentiles.Count > 0 && r.GetServiceTimePercentile(99) != r.GetPercentile(99)))
