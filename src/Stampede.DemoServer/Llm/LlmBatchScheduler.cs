@@ -9,7 +9,7 @@ internal sealed class LlmBatchScheduler
 {
     private readonly LlmSimulatorOptions _options;
     private readonly Lock _gate = new();
-    private readonly Queue<TaskCompletionSource> _waiting = new();
+    private readonly LinkedList<TaskCompletionSource> _waiting = new();
     private readonly Random _random;
     private int _running;
     private long _runningTokens;
@@ -49,7 +49,7 @@ internal sealed class LlmBatchScheduler
     /// <summary>Waits, in FIFO order, for a batch slot; dispose the result to free it.</summary>
     public async Task<Slot> EnterAsync(CancellationToken cancellationToken)
     {
-        TaskCompletionSource waiter;
+        LinkedListNode<TaskCompletionSource> waiter;
         lock (_gate)
         {
             if (_running < _options.MaxBatch && _waiting.Count == 0)
@@ -58,13 +58,28 @@ internal sealed class LlmBatchScheduler
                 return new Slot(this);
             }
 
-            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiting.Enqueue(waiter);
+            waiter = _waiting.AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
 
-        using (cancellationToken.Register(static w => ((TaskCompletionSource)w!).TrySetCanceled(), waiter))
+        try
         {
-            await waiter.Task.ConfigureAwait(false);
+            using (cancellationToken.Register(static w => ((TaskCompletionSource)w!).TrySetCanceled(), waiter.Value))
+            {
+                await waiter.Value.Task.ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away while queued: it no longer counts as waiting.
+            lock (_gate)
+            {
+                if (waiter.List is not null)
+                {
+                    _waiting.Remove(waiter);
+                }
+            }
+
+            throw;
         }
 
         return new Slot(this);
@@ -97,10 +112,12 @@ internal sealed class LlmBatchScheduler
     {
         lock (_gate)
         {
-            while (_waiting.TryDequeue(out var next))
+            while (_waiting.First is { } next)
             {
-                // A waiter whose client went away was cancelled; the slot passes to the one behind it.
-                if (next.TrySetResult())
+                _waiting.RemoveFirst();
+
+                // A waiter whose client just went away is cancelled; the slot passes to the one behind it.
+                if (next.Value.TrySetResult())
                 {
                     return;
                 }

@@ -86,6 +86,31 @@ public sealed class LlmTimingTests
         (gaps.Max() - gaps.Min()).ShouldBeGreaterThan(3, "uniform ±50 % of 10 ms spreads the gaps over 5 to 15 ms");
     }
 
+    [Fact]
+    public async Task ChatCompletions_ClientLeavesTheQueue_StopsCountingAsWaitingAndTheSlotIsNotLost()
+    {
+        var options = new LlmSimulatorOptions { Ttft = TimeSpan.FromMilliseconds(10), Itl = TimeSpan.FromMilliseconds(10), MaxBatch = 1 };
+        await using var server = await StartAsync(options);
+        using var client = Client(server);
+        var model = ("model_name", "stampede-sim");
+        var body = LlmStream.ChatBody(maxTokens: 3, stream: false, words: 1);
+
+        var first = LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, LlmStream.ChatBody(maxTokens: 30, stream: true, words: 1));
+        using var leave = new CancellationTokenSource();
+        var queued = client.PostAsync(LlmEndpoints.ChatRoute, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), leave.Token);
+        await Eventually.TrueAsync(() => server.Metrics.Export().Contains("vllm:num_requests_waiting{model_name=\"stampede-sim\"} 1", StringComparison.Ordinal), "the second request waits");
+        await leave.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(queued);
+        await Eventually.TrueAsync(() => server.Metrics.Export().Contains("vllm:num_requests_waiting{model_name=\"stampede-sim\"} 0", StringComparison.Ordinal), "the request that left stops waiting");
+        await first;
+        var (after, _) = await Requests.PostAsync(client, LlmEndpoints.ChatRoute, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var samples = await Requests.ScrapeAsync(client);
+
+        after.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        samples.Value("vllm:num_requests_running", model).ShouldBe(0);
+        samples.Value("vllm:num_requests_waiting", model).ShouldBe(0);
+    }
+
     private static async Task<DemoServer> StartAsync(LlmSimulatorOptions llm)
     {
         var server = await DemoServer.StartAsync(new DemoServerOptions { Workers = 1, Llm = llm });
