@@ -91,8 +91,8 @@ public sealed partial class DemoServer
         context.Response.ContentType = "text/plain; charset=utf-8";
         var llm = _llm is null ? string.Empty :
             $$"""
-              POST {{LlmEndpoints.ChatRoute}}            LLM timing simulator (not a language model), OpenAI chat JSON, "stream" optional
-              POST {{LlmEndpoints.CompletionsRoute}}                 LLM timing simulator, OpenAI completions JSON
+              POST {{LlmEndpoints.ChatRoute}}        LLM timing simulator (not a language model), OpenAI chat JSON, "stream" optional
+              POST {{LlmEndpoints.CompletionsRoute}}             LLM timing simulator, OpenAI completions JSON
 
             """;
         return context.Response.WriteAsync(
