@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Stampede.Demo.Http;
+using Stampede.Demo.Llm;
 using Stampede.Demo.Telemetry;
 
 namespace Stampede.Demo;
@@ -51,6 +52,13 @@ public sealed partial class DemoServer
         app.MapGet(KServeEndpoints.ModelRoute, kserve.ModelMetadataAsync);
         app.MapGet(KServeEndpoints.ModelRoute + "/ready", kserve.ReadyAsync);
         app.MapPost(KServeEndpoints.InferRoute, Slowed(kserve.InferAsync));
+        if (_llm is not null)
+        {
+            var llm = new LlmEndpoints(_options.Llm!, _llm, maxBodyBytes);
+            app.MapPost(LlmEndpoints.ChatRoute, llm.ChatAsync);
+            app.MapPost(LlmEndpoints.CompletionsRoute, llm.CompletionsAsync);
+        }
+
         return app;
     }
 
@@ -78,9 +86,15 @@ public sealed partial class DemoServer
         return context.Response.Body.WriteAsync(text, context.RequestAborted).AsTask();
     }
 
-    private static Task IndexAsync(HttpContext context)
+    private Task IndexAsync(HttpContext context)
     {
         context.Response.ContentType = "text/plain; charset=utf-8";
+        var llm = _llm is null ? string.Empty :
+            $$"""
+              POST {{LlmEndpoints.ChatRoute}}        LLM timing simulator (not a language model), OpenAI chat JSON, "stream" optional
+              POST {{LlmEndpoints.CompletionsRoute}}             LLM timing simulator, OpenAI completions JSON
+
+            """;
         return context.Response.WriteAsync(
             $$"""
             Stampede demo ML API: ResNet-18 on ONNX Runtime (CPU).
@@ -90,7 +104,7 @@ public sealed partial class DemoServer
               GET  /v2/health/live             KServe v2 liveness
               GET  /v2/health/ready            KServe v2 readiness (503 until the model is warmed up)
               GET  /metrics                    Prometheus text format
-
+            {{llm}}
             """,
             context.RequestAborted);
     }

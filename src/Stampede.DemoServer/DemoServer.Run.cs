@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stampede.Demo.Http;
+using Stampede.Demo.Llm;
 
 namespace Stampede.Demo;
 
@@ -76,6 +77,12 @@ public sealed partial class DemoServer
                 $"Ready: model loaded and warmed up in {server.ColdStart?.TotalSeconds:0.00} s.")).ConfigureAwait(false);
             await output.WriteLineAsync($"  POST {server.Address}/predict  (image/jpeg, image/png or {{\"image\":\"<base64>\"}})").ConfigureAwait(false);
             await output.WriteLineAsync($"  POST {server.Address}{KServeEndpoints.InferRoute}  (KServe v2)").ConfigureAwait(false);
+            if (options.Llm is not null)
+            {
+                await output.WriteLineAsync($"  POST {server.Address}{LlmEndpoints.ChatRoute}  (LLM timing simulator, OpenAI chat; not a language model)").ConfigureAwait(false);
+                await output.WriteLineAsync($"  POST {server.Address}{LlmEndpoints.CompletionsRoute}  (LLM timing simulator, OpenAI completions)").ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync($"  GET  {server.Address}/metrics  (Prometheus)").ConfigureAwait(false);
             await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
             try
@@ -97,6 +104,11 @@ public sealed partial class DemoServer
     {
         var limits = string.Create(CultureInfo.InvariantCulture,
             $"  queue: {options.MaxQueue} requests, max body: {options.MaxBodyBytes} bytes");
+        if (options.Llm is { } llm)
+        {
+            limits += Environment.NewLine + string.Create(CultureInfo.InvariantCulture,
+                $"  LLM simulator: TTFT {llm.Ttft.TotalMilliseconds:0.###} ms + {llm.PrefillPerToken.TotalMilliseconds:0.###} ms per prompt token, ITL {llm.Itl.TotalMilliseconds:0.###} ms (jitter {llm.Jitter:0.###}), batch {llm.MaxBatch} (slowdown {llm.Slowdown:0.###})");
+        }
         return options.Autoscale is { } range
             ? string.Create(CultureInfo.InvariantCulture,
                 $"  workers: autoscaled {range} (add one when more than {options.ScaleUpQueueThreshold} wait for {options.ScaleUpDelay.TotalSeconds:0.###} s, cold start {options.WorkerColdStart.TotalSeconds:0.###} s; remove one after {options.ScaleDownDelay.TotalSeconds:0.###} s idle);") + limits

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Stampede.Demo.Inference;
+using Stampede.Demo.Llm;
 using Stampede.Demo.Scaling;
 using Stampede.Demo.Telemetry;
 
@@ -27,6 +28,7 @@ public sealed partial class DemoServer : IAsyncDisposable
     private readonly DemoServerMetrics _metrics;
     private readonly ModelHost _host;
     private readonly WorkerPool _pool;
+    private readonly LlmBatchScheduler? _llm;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _stopGate = new();
     private WebApplication? _app;
@@ -47,6 +49,18 @@ public sealed partial class DemoServer : IAsyncDisposable
             _pool.ReadyWorkers,
             _host.IsReady,
             _host.ColdStart));
+        if (options.Llm is { } llm)
+        {
+            var scheduler = new LlmBatchScheduler(llm);
+            _llm = scheduler;
+            _metrics.ObserveLlm(() => new LlmServingState(
+                llm.ModelName,
+                scheduler.Running,
+                scheduler.Waiting,
+                scheduler.CacheUsage,
+                scheduler.PromptTokens,
+                scheduler.GenerationTokens));
+        }
     }
 
     /// <summary>The base URL the server listens on, without a trailing slash.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Stampede.Demo.Llm;
 
 namespace Stampede.Demo;
 
@@ -81,6 +82,13 @@ public sealed class DemoServerOptions
     /// <remarks>The delay holds no worker, so it adds latency without lowering the server's capacity.</remarks>
     public TimeSpan AddedLatency { get; set; }
 
+    /// <summary>Turns the LLM server simulator on: <c>POST /v1/chat/completions</c>, <c>POST /v1/completions</c> and
+    /// vLLM-named series on <c>/metrics</c>, beside the image model's routes.</summary>
+    /// <value>Default <see langword="null"/>: off, the server is the image demo only.</value>
+    /// <remarks>A simulator of an LLM server's timing (TTFT, ITL, continuous batching), not a language model; its
+    /// answers are filler text. See <see cref="LlmSimulatorOptions"/>.</remarks>
+    public LlmSimulatorOptions? Llm { get; set; }
+
     /// <summary>The ONNX model file to serve.</summary>
     /// <value>Default <see langword="null"/>: the ResNet-18 model copied next to the application at build time
     /// (<c>Models/ResNet18.onnx</c>, from the <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package).</value>
@@ -136,6 +144,8 @@ public sealed class DemoServerOptions
         CheckDelay(nameof(WorkerColdStart), WorkerColdStart);
         CheckDelay(nameof(AddedLatency), AddedLatency);
 
+        Llm?.Validate();
+
         if (ModelPath is not null && string.IsNullOrWhiteSpace(ModelPath))
         {
             throw Invalid(nameof(ModelPath), ModelPath, "null (the bundled ResNet-18) or the path of an .onnx file");
@@ -184,7 +194,12 @@ public sealed class DemoServerOptions
 
     internal static bool IsLocalhost(string host) => string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase);
 
-    internal DemoServerOptions Clone() => (DemoServerOptions)MemberwiseClone();
+    internal DemoServerOptions Clone()
+    {
+        var copy = (DemoServerOptions)MemberwiseClone();
+        copy.Llm = Llm?.Clone();
+        return copy;
+    }
 
     /// <summary>Workers the server starts with: the autoscaler's minimum when it is on, else <see cref="Workers"/>.</summary>
     internal int InitialWorkers => Autoscale?.Min ?? Workers;

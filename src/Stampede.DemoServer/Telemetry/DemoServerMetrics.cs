@@ -32,6 +32,16 @@ internal sealed class DemoServerMetrics
         "process_start_time_seconds",
     ];
 
+    /// <summary>The vLLM-named families the LLM simulator adds (only when it is on), after the others.</summary>
+    public static IReadOnlyList<string> LlmFamilyNames { get; } =
+    [
+        "vllm:num_requests_running",
+        "vllm:num_requests_waiting",
+        "vllm:gpu_cache_usage_perc",
+        "vllm:prompt_tokens_total",
+        "vllm:generation_tokens_total",
+    ];
+
     private static readonly string[] Stages = ["queue", "decode", "resize", "inference"];
 
     // 1 ms to ~33 s, doubling: spans a 224×224 inference (tens of ms) up to a deep overload queue.
@@ -43,6 +53,7 @@ internal sealed class DemoServerMetrics
     private readonly ConcurrentDictionary<string, Histogram> _requestDurations = new(StringComparer.Ordinal);
     private readonly Histogram[] _stages = [.. Stages.Select(_ => new Histogram(LatencyBounds))];
     private Func<ServingState> _readState = static () => default;
+    private Func<LlmServingState>? _readLlmState;
     private long _inFlight;
     private long _rejected;
     private long _scaleUps;
@@ -50,6 +61,9 @@ internal sealed class DemoServerMetrics
 
     /// <summary>Sets where the gauges that mirror live state (queue, workers, readiness) are read at each scrape.</summary>
     public void ObserveState(Func<ServingState> read) => _readState = read;
+
+    /// <summary>Turns the vLLM-named series on and sets where they are read at each scrape.</summary>
+    public void ObserveLlm(Func<LlmServingState> read) => _readLlmState = read;
 
     public void RequestStarted() => Interlocked.Increment(ref _inFlight);
 
@@ -118,7 +132,28 @@ internal sealed class DemoServerMetrics
         Counter(text, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", Environment.CpuUsage.TotalTime.TotalSeconds);
         Gauge(text, "process_resident_memory_bytes", "Resident memory size in bytes.", Environment.WorkingSet);
         Gauge(text, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.", ProcessStartTime);
+        if (_readLlmState is { } readLlm)
+        {
+            ExportLlm(text, readLlm());
+        }
+
         return text.ToString();
+    }
+
+    /// <summary>The simulator's series, named and labelled (<c>model_name</c>) as vLLM's own, so tools that read vLLM read these.</summary>
+    private static void ExportLlm(PrometheusTextWriter text, LlmServingState llm)
+    {
+        ReadOnlySpan<(string, string)> model = [("model_name", llm.ModelName)];
+        text.Family("vllm:num_requests_running", "gauge", "Number of requests in the simulated model's batch (prefilling or decoding).");
+        text.Sample("vllm:num_requests_running", model, llm.Running);
+        text.Family("vllm:num_requests_waiting", "gauge", "Number of requests waiting for a batch slot.");
+        text.Sample("vllm:num_requests_waiting", model, llm.Waiting);
+        text.Family("vllm:gpu_cache_usage_perc", "gauge", "Simulated KV cache usage: the running sequences' tokens over the cache's capacity (1 = 100 percent).");
+        text.Sample("vllm:gpu_cache_usage_perc", model, llm.CacheUsage);
+        text.Family("vllm:prompt_tokens_total", "counter", "Number of prefill tokens processed.");
+        text.Sample("vllm:prompt_tokens_total", model, llm.PromptTokens);
+        text.Family("vllm:generation_tokens_total", "counter", "Number of generation tokens processed.");
+        text.Sample("vllm:generation_tokens_total", model, llm.GenerationTokens);
     }
 
     private static void Gauge(PrometheusTextWriter text, string name, string help, double value)

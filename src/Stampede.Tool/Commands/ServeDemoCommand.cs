@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stampede.Demo;
+using Stampede.Demo.Llm;
 
 namespace Stampede.Tool.Commands;
 
@@ -36,13 +37,24 @@ internal static class ServeDemoCommand
         var addedLatency = new Option<TimeSpan>("--added-latency") { Description = "Delay every inference request by this long (e.g. 300ms): a slower model, to try thresholds and baselines against (default 0)." };
         addedLatency.CustomParser = r => ToolParsers.Duration(r, "--added-latency");
 
+        var llmDefaults = new LlmSimulatorOptions();
+        var llm = new Option<bool>("--llm") { Description = "Also serve an LLM timing simulator (not a language model): OpenAI-compatible /v1/chat/completions and /v1/completions with simulated TTFT, inter-token latency and continuous batching." };
+        var llmTtft = new Option<TimeSpan>("--llm-ttft") { Description = "Simulator: base time to first token, before 0.2 ms per prompt token (default 200ms).", DefaultValueFactory = _ => llmDefaults.Ttft };
+        llmTtft.CustomParser = r => ToolParsers.Duration(r, "--llm-ttft");
+        var llmItl = new Option<TimeSpan>("--llm-itl") { Description = "Simulator: base gap between tokens of a sequence decoding alone (default 20ms).", DefaultValueFactory = _ => llmDefaults.Itl };
+        llmItl.CustomParser = r => ToolParsers.Duration(r, "--llm-itl");
+        var llmJitter = new Option<double>("--llm-jitter") { Description = "Simulator: uniform spread of each gap, a fraction from 0 to 1 (default 0).", DefaultValueFactory = _ => llmDefaults.Jitter };
+        llmJitter.CustomParser = r => ToolParsers.Fraction(r, "--llm-jitter");
+        var llmBatch = new Option<int>("--llm-batch") { Description = $"Simulator: sequences decoded at once; more wait in a FIFO queue (default {llmDefaults.MaxBatch}).", DefaultValueFactory = _ => llmDefaults.MaxBatch };
+        llmBatch.CustomParser = r => ToolParsers.Int(r, "--llm-batch", min: 1, max: 4096);
+
         // Hidden: for a parent that starts this command as its child (`stampede demo`). A pipe's write end closes
         // when the process holding it ends, however it ends (even SIGKILL), so the server never outlives its parent.
         var stopWhenStdinCloses = new Option<bool>(StopWhenStdinClosesFlag) { Description = "Stop when standard input closes (the parent process ended).", Hidden = true };
 
-        var command = new Command("serve-demo", "Run the bundled demo ML API (ResNet-18 image model) until Ctrl-C.")
+        var command = new Command("serve-demo", "Run the bundled demo ML API (ResNet-18 image model; --llm adds an LLM timing simulator) until Ctrl-C.")
         {
-            port, bind, workers, maxQueue, maxBody, autoscale, coldStart, addedLatency, stopWhenStdinCloses,
+            port, bind, workers, maxQueue, maxBody, autoscale, coldStart, addedLatency, llm, llmTtft, llmItl, llmJitter, llmBatch, stopWhenStdinCloses,
         };
         command.SetAction(async (result, token) =>
         {
@@ -56,6 +68,17 @@ internal static class ServeDemoCommand
                 WorkerColdStart = result.GetValue(coldStart),
                 AddedLatency = result.GetValue(addedLatency),
             };
+            if (result.GetValue(llm))
+            {
+                options.Llm = new LlmSimulatorOptions
+                {
+                    Ttft = result.GetValue(llmTtft),
+                    Itl = result.GetValue(llmItl),
+                    Jitter = result.GetValue(llmJitter),
+                    MaxBatch = result.GetValue(llmBatch),
+                };
+            }
+
             if (result.GetValue(autoscale) is { } range && DemoServerOptions.TryParseAutoscale(range, out var parsed))
             {
                 options.Autoscale = parsed;

@@ -19,6 +19,19 @@ internal static class ToolParsers
         return value;
     }
 
+    /// <summary>A fraction from 0 to 1, e.g. <c>0.1</c>.</summary>
+    public static double Fraction(ArgumentResult r, string flag)
+    {
+        string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value is >= 0 and <= 1))
+        {
+            r.AddError($"{flag}: '{token}' is not valid; give a fraction from 0 to 1, e.g. 0.1.");
+            return 0;
+        }
+
+        return value;
+    }
+
     public static TimeSpan Duration(ArgumentResult r, string flag)
     {
         string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;

@@ -1,0 +1,122 @@
+using Stampede.Demo.Llm;
+using Stampede.Demo.Tests.Infrastructure;
+
+namespace Stampede.Demo.Tests.Llm;
+
+/// <summary>
+/// The simulator's timing model, measured as a client sees it. The assembly runs one test at a time, and each
+/// server is warmed up before it is timed, so the model load does not compete; the bounds are still generous
+/// because the tests must pass on a busy 2-core machine.
+/// </summary>
+public sealed class LlmTimingTests
+{
+    [Fact]
+    public async Task ChatCompletions_OneRequest_TtftIsBaseTtftPlusPrefillWithinAGenerousBound()
+    {
+        var ttft = TimeSpan.FromMilliseconds(150);
+        await using var server = await StartAsync(new LlmSimulatorOptions { Ttft = ttft, Itl = TimeSpan.FromMilliseconds(5) });
+        using var client = Client(server);
+
+        var stream = await LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, LlmStream.ChatBody(maxTokens: 4, stream: true, words: 100));
+
+        var expected = ttft + (TimeSpan.FromMicroseconds(200) * 130); // 100 words = 130 prompt tokens at 0.2 ms each
+        stream.Ttft.ShouldBeGreaterThanOrEqualTo(expected);
+        stream.Ttft.ShouldBeLessThan(expected + TimeSpan.FromMilliseconds(150));
+    }
+
+    [Fact]
+    public async Task ChatCompletions_FourConcurrentWithBatchTwo_LastTwoWaitAFullGenerationAndMetricsShowThemWaiting()
+    {
+        var options = new LlmSimulatorOptions { Ttft = TimeSpan.FromMilliseconds(40), Itl = TimeSpan.FromMilliseconds(5), MaxBatch = 2 };
+        const int Tokens = 30;
+        await using var server = await StartAsync(options);
+        using var client = Client(server);
+        using var scraper = Client(server);
+
+        var requests = Enumerable.Range(0, 4)
+            .Select(_ => LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, LlmStream.ChatBody(maxTokens: Tokens, stream: true, words: 1)))
+            .ToArray();
+        double waiting = 0, running = 0;
+        while (waiting < 2 && !requests.All(r => r.IsCompleted))
+        {
+            var samples = await Requests.ScrapeAsync(scraper);
+            waiting = samples.Value("vllm:num_requests_waiting", ("model_name", "stampede-sim"));
+            running = samples.Value("vllm:num_requests_running", ("model_name", "stampede-sim"));
+        }
+
+        var ttfts = (await Task.WhenAll(requests)).Select(s => s.Ttft).Order().ToArray();
+
+        waiting.ShouldBe(2, "two of the four wait while the batch of two runs");
+        running.ShouldBe(2);
+        var generation = options.Ttft + (options.Itl * (Tokens - 1)); // the least one sequence takes, before any slowdown
+        ttfts[2].ShouldBeGreaterThanOrEqualTo(ttfts[1] + (generation * 0.9));
+        ttfts[3].ShouldBeGreaterThanOrEqualTo(ttfts[1] + (generation * 0.9));
+        ttfts[1].ShouldBeLessThan(options.Ttft + TimeSpan.FromMilliseconds(150), "the first two start at once");
+    }
+
+    [Fact]
+    public async Task ChatCompletions_TwoRunning_MeanGapGrowsByTheSlowdownFactor()
+    {
+        // Slowdown 1 with a batch of 2: two running decode at ITL × (1 + 1 × (2 − 1) / 2) = 1.5 × ITL.
+        var options = new LlmSimulatorOptions { Ttft = TimeSpan.FromMilliseconds(20), Itl = TimeSpan.FromMilliseconds(10), MaxBatch = 2, Slowdown = 1 };
+        await using var server = await StartAsync(options);
+        using var client = Client(server);
+        var body = LlmStream.ChatBody(maxTokens: 16, stream: true, words: 1);
+
+        var alone = await LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, body);
+        var pair = await Task.WhenAll(LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, body), LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, body));
+
+        var single = alone.MeanGap.TotalMilliseconds;
+        var together = pair.Average(s => s.MeanGap.TotalMilliseconds);
+        single.ShouldBeInRange(options.Itl.TotalMilliseconds * 0.9, options.Itl.TotalMilliseconds * 1.6);
+        (together / single).ShouldBeInRange(1.2, 1.9, $"mean gap alone {single:0.0} ms, with two running {together:0.0} ms");
+    }
+
+    [Fact]
+    public async Task ChatCompletions_WithJitter_GapsSpreadAroundTheItl()
+    {
+        var options = new LlmSimulatorOptions { Ttft = TimeSpan.FromMilliseconds(5), Itl = TimeSpan.FromMilliseconds(10), Jitter = 0.5 };
+        await using var server = await StartAsync(options);
+        using var client = Client(server);
+
+        var stream = await LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, LlmStream.ChatBody(maxTokens: 21, stream: true, words: 1));
+
+        var gaps = stream.TokenArrivals.Zip(stream.TokenArrivals.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToArray();
+        stream.MeanGap.TotalMilliseconds.ShouldBeInRange(7, 14);
+        (gaps.Max() - gaps.Min()).ShouldBeGreaterThan(3, "uniform ±50 % of 10 ms spreads the gaps over 5 to 15 ms");
+    }
+
+    [Fact]
+    public async Task ChatCompletions_ClientLeavesTheQueue_StopsCountingAsWaitingAndTheSlotIsNotLost()
+    {
+        var options = new LlmSimulatorOptions { Ttft = TimeSpan.FromMilliseconds(10), Itl = TimeSpan.FromMilliseconds(10), MaxBatch = 1 };
+        await using var server = await StartAsync(options);
+        using var client = Client(server);
+        var model = ("model_name", "stampede-sim");
+        var body = LlmStream.ChatBody(maxTokens: 3, stream: false, words: 1);
+
+        var first = LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, LlmStream.ChatBody(maxTokens: 30, stream: true, words: 1));
+        using var leave = new CancellationTokenSource();
+        var queued = client.PostAsync(LlmEndpoints.ChatRoute, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), leave.Token);
+        await Eventually.TrueAsync(() => server.Metrics.Export().Contains("vllm:num_requests_waiting{model_name=\"stampede-sim\"} 1", StringComparison.Ordinal), "the second request waits");
+        await leave.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(queued);
+        await Eventually.TrueAsync(() => server.Metrics.Export().Contains("vllm:num_requests_waiting{model_name=\"stampede-sim\"} 0", StringComparison.Ordinal), "the request that left stops waiting");
+        await first;
+        var (after, _) = await Requests.PostAsync(client, LlmEndpoints.ChatRoute, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var samples = await Requests.ScrapeAsync(client);
+
+        after.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        samples.Value("vllm:num_requests_running", model).ShouldBe(0);
+        samples.Value("vllm:num_requests_waiting", model).ShouldBe(0);
+    }
+
+    private static async Task<DemoServer> StartAsync(LlmSimulatorOptions llm)
+    {
+        var server = await DemoServer.StartAsync(new DemoServerOptions { Workers = 1, Llm = llm });
+        await server.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        return server;
+    }
+
+    private static HttpClient Client(DemoServer server) => new() { BaseAddress = new Uri(server.Address), Timeout = TimeSpan.FromSeconds(30) };
+}
