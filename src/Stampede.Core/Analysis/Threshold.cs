@@ -15,6 +15,8 @@ namespace Stampede.Analysis;
 ///           | "med" | "avg" | "min" | "max"                                  (ms)
 ///           | "error_rate"                                                   (failures / requests)
 ///           | "rps" | "requests" | "failures"                                (requests/s, counts)
+///           | ( "ttft_p" | "itl_p" | "tpot_p" | "e2e_p" ) number             LLM streams: a kept percentile (ms)
+///           | "output_tps"                                                   LLM streams: output tokens/s
 /// operator  = "&lt;" | "&lt;=" | "&gt;" | "&gt;="
 /// value     = number [ unit ]      times: us or µs, ms (the default), s
 ///                                  error_rate: a percent (1%) or a fraction (0.01)
@@ -75,6 +77,9 @@ public sealed class Threshold
     /// <summary>The limit in the metric's unit: ms, a 0-to-1 ratio, requests/s or a count.</summary>
     internal double Limit { get; }
 
+    /// <summary>Whether the metric is one of the LLM streams' (<c>ttft_p95</c>, <c>output_tps</c>…).</summary>
+    internal bool IsLlm => Metric is ThresholdMetric.Ttft or ThresholdMetric.Itl or ThresholdMetric.Tpot or ThresholdMetric.E2e or ThresholdMetric.OutputTokensPerSecond;
+
     /// <summary>The metric as written in the language: <c>p99.9</c>, <c>error_rate</c>.</summary>
     internal string MetricName => Metric switch
     {
@@ -86,6 +91,11 @@ public sealed class Threshold
         ThresholdMetric.ErrorRate => "error_rate",
         ThresholdMetric.RequestsPerSecond => "rps",
         ThresholdMetric.Requests => "requests",
+        ThresholdMetric.Ttft => "ttft_p" + Percentile.ToString("0.###", CultureInfo.InvariantCulture),
+        ThresholdMetric.Itl => "itl_p" + Percentile.ToString("0.###", CultureInfo.InvariantCulture),
+        ThresholdMetric.Tpot => "tpot_p" + Percentile.ToString("0.###", CultureInfo.InvariantCulture),
+        ThresholdMetric.E2e => "e2e_p" + Percentile.ToString("0.###", CultureInfo.InvariantCulture),
+        ThresholdMetric.OutputTokensPerSecond => "output_tps",
         _ => "failures",
     };
 
@@ -94,6 +104,7 @@ public sealed class Threshold
     {
         ThresholdMetric.ErrorRate => "ratio",
         ThresholdMetric.RequestsPerSecond => "requests/s",
+        ThresholdMetric.OutputTokensPerSecond => "tokens/s",
         ThresholdMetric.Requests or ThresholdMetric.Failures => "count",
         _ => "ms",
     };
@@ -124,6 +135,7 @@ public sealed class Threshold
     {
         ThresholdMetric.ErrorRate => string.Create(CultureInfo.InvariantCulture, $"{value * 100:0.###}%"),
         ThresholdMetric.RequestsPerSecond => string.Create(CultureInfo.InvariantCulture, $"{value:0.##} req/s"),
+        ThresholdMetric.OutputTokensPerSecond => string.Create(CultureInfo.InvariantCulture, $"{value:0.##} tokens/s"),
         ThresholdMetric.Requests or ThresholdMetric.Failures => value.ToString("0", CultureInfo.InvariantCulture),
         _ => string.Create(CultureInfo.InvariantCulture, $"{value:0.###} ms"),
     };

@@ -26,7 +26,9 @@ internal static class ThresholdEvaluator
         double? measured = Measure(threshold, row, snapshot.History);
         return measured is { } value
             ? new ThresholdResult(threshold, threshold.IsMetBy(value) ? CheckOutcome.Passed : CheckOutcome.Failed, value)
-            : new ThresholdResult(threshold, CheckOutcome.NoData, null, $"{threshold.MetricName} needs the run's histograms");
+            : new ThresholdResult(threshold, CheckOutcome.NoData, null, threshold.IsLlm
+                ? $"no completed LLM streams with a {threshold.MetricName} (the Llm client's streamed requests are measured)"
+                : $"{threshold.MetricName} needs the run's histograms");
     }
 
     /// <summary>
@@ -58,8 +60,33 @@ internal static class ThresholdEvaluator
         ThresholdMetric.ErrorRate => row.FailureRatio,
         ThresholdMetric.RequestsPerSecond => row.RequestsPerSecond,
         ThresholdMetric.Requests => row.Requests,
-        _ => row.Failures,
+        ThresholdMetric.Failures => row.Failures,
+        _ => MeasureLlm(threshold, row),
     };
+
+    /// <summary>An LLM metric of the row's completed streams; <see langword="null"/> (no data) when it has none, or none with that figure (TPOT needs 2 tokens, ITL 2 events).</summary>
+    private static double? MeasureLlm(Threshold threshold, RowStats row)
+    {
+        if (row.Llm is not { Requests: > 0 } llm)
+        {
+            return null;
+        }
+
+        LlmDistribution? distribution = threshold.Metric switch
+        {
+            ThresholdMetric.Ttft => llm.TtftMs,
+            ThresholdMetric.Itl => llm.ItlMs,
+            ThresholdMetric.Tpot => llm.TpotMs,
+            ThresholdMetric.E2e => llm.E2eMs,
+            _ => null,
+        };
+        return distribution switch
+        {
+            null => llm.OutputTokensPerSecond,
+            { Count: 0 } => null,
+            _ => distribution.Get(threshold.Percentile),
+        };
+    }
 
     /// <summary>
     /// Whether <paramref name="threshold"/> holds on one second's own requests: latency (ms), error rate and rps of that
@@ -83,7 +110,8 @@ internal static class ThresholdEvaluator
             ThresholdMetric.Max => row.MaxMs,
             ThresholdMetric.ErrorRate => row.FailureRatio,
             ThresholdMetric.RequestsPerSecond => row.RequestsPerSecond,
-            _ => null,
+            ThresholdMetric.Requests or ThresholdMetric.Failures => null,
+            _ => MeasureLlm(threshold, row),
         };
         return measured is not { } value || threshold.IsMetBy(value);
     }

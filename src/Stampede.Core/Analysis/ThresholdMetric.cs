@@ -29,4 +29,19 @@ internal enum ThresholdMetric
 
     /// <summary>Requests failed (<c>failures</c>).</summary>
     Failures,
+
+    /// <summary>A time-to-first-token percentile of the row's LLM streams (<c>ttft_p95</c>), ms.</summary>
+    Ttft,
+
+    /// <summary>An inter-token-latency percentile (<c>itl_p99</c>), ms.</summary>
+    Itl,
+
+    /// <summary>A time-per-output-token percentile (<c>tpot_p99</c>), ms.</summary>
+    Tpot,
+
+    /// <summary>An end-to-end latency percentile of the LLM streams (<c>e2e_p95</c>), ms.</summary>
+    E2e,
+
+    /// <summary>Output tokens per second (<c>output_tps</c>).</summary>
+    OutputTokensPerSecond,
 }

@@ -1,3 +1,4 @@
+using Stampede.Metrics;
 using System.Globalization;
 using System.Text;
 
@@ -110,6 +111,11 @@ internal sealed class ThresholdParser
     private (ThresholdMetric Metric, double Percentile) ReadMetric()
     {
         int start = _position;
+        if (ReadLlmMetric() is { } llm)
+        {
+            return llm;
+        }
+
         string word = ReadWord();
         if (word.Equals("p", StringComparison.OrdinalIgnoreCase))
         {
@@ -136,11 +142,50 @@ internal sealed class ThresholdParser
             "failures" => ThresholdMetric.Failures,
             _ => null,
         };
-        const string Metrics = "pNN (p95, p99.9), med, avg, min, max, error_rate, rps, requests or failures";
+        const string Metrics = "pNN (p95, p99.9), med, avg, min, max, error_rate, rps, requests, failures, or for LLM streams ttft_pNN, itl_pNN, tpot_pNN, e2e_pNN, output_tps";
         return metric is { } known
             ? (known, 0)
             : throw (word.Length == 0 ? Expected(start, $"a metric: {Metrics}") : Problem(start, $"unknown metric '{word}'; expected {Metrics}"));
     }
+
+    /// <summary>
+    /// An LLM metric (<c>ttft_p95</c>, <c>itl_p99</c>, <c>tpot_p99</c>, <c>e2e_p95</c>, <c>output_tps</c>), or <see langword="null"/>
+    /// when the text here is not one (and nothing is consumed). Its percentile must be one the statistics keep.
+    /// </summary>
+    private (ThresholdMetric Metric, double Percentile)? ReadLlmMetric()
+    {
+        int start = _position;
+        ReadOnlySpan<char> rest = _text.AsSpan(_position);
+        if (rest.StartsWith("output_tps", StringComparison.OrdinalIgnoreCase))
+        {
+            _position += "output_tps".Length;
+            return (ThresholdMetric.OutputTokensPerSecond, 0);
+        }
+
+        foreach ((string prefix, ThresholdMetric metric) in LlmPercentileMetrics)
+        {
+            if (!rest.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            _position += prefix.Length;
+            if (AtEnd || !char.IsAsciiDigit(Current))
+            {
+                throw Expected(_position, $"the percentile after '{prefix}', e.g. {prefix}95");
+            }
+
+            double percentile = ReadNumber("a percentile");
+            return Percentiles.Standard.Contains(percentile)
+                ? (metric, percentile)
+                : throw Problem(start, $"LLM metrics keep the percentiles {string.Join(", ", Percentiles.Standard.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)))}; {prefix}{percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not one of them");
+        }
+
+        return null;
+    }
+
+    private static readonly (string Prefix, ThresholdMetric Metric)[] LlmPercentileMetrics =
+        [("ttft_p", ThresholdMetric.Ttft), ("itl_p", ThresholdMetric.Itl), ("tpot_p", ThresholdMetric.Tpot), ("e2e_p", ThresholdMetric.E2e)];
 
     private ThresholdOperator ReadOperator()
     {
@@ -178,10 +223,11 @@ internal sealed class ThresholdParser
                 return number <= 1 ? number : throw Expected(unitStart, "a fraction from 0 to 1 or a percent; write 5% for five percent");
             case ThresholdMetric.ErrorRate:
                 throw Expected(unitStart, "a percent (1%) or a fraction (0.01) for error_rate");
-            case ThresholdMetric.RequestsPerSecond or ThresholdMetric.Requests or ThresholdMetric.Failures:
+            case ThresholdMetric.RequestsPerSecond or ThresholdMetric.Requests or ThresholdMetric.Failures or ThresholdMetric.OutputTokensPerSecond:
                 return unit.Length == 0 ? number : throw Expected(unitStart, $"a plain number for {metric switch
                 {
                     ThresholdMetric.RequestsPerSecond => "rps (requests per second)",
+                    ThresholdMetric.OutputTokensPerSecond => "output_tps (output tokens per second)",
                     ThresholdMetric.Requests => "requests",
                     _ => "failures",
                 }}, without a unit");

@@ -34,12 +34,29 @@ public sealed class ThresholdTests
     [InlineData("rps>=48", nameof(ThresholdMetric.RequestsPerSecond), 48)]
     [InlineData("requests>=1000", nameof(ThresholdMetric.Requests), 1000)]
     [InlineData("failures<10", nameof(ThresholdMetric.Failures), 10)]
+    [InlineData("output_tps>500", nameof(ThresholdMetric.OutputTokensPerSecond), 500)]
     public void Parse_OtherMetrics_ReadsLimitInTheMetricsUnit(string expression, string metric, double limit)
     {
         Threshold threshold = Threshold.Parse(expression);
 
         threshold.Metric.ShouldBe(Enum.Parse<ThresholdMetric>(metric));
         threshold.Limit.ShouldBe(limit, 1e-12);
+    }
+
+    [Theory]
+    [InlineData("ttft_p95<500ms", nameof(ThresholdMetric.Ttft), 95, 500, "ttft_p95")]
+    [InlineData("itl_p99 < 50", nameof(ThresholdMetric.Itl), 99, 50, "itl_p99")]
+    [InlineData("TPOT_P99<0.05s", nameof(ThresholdMetric.Tpot), 99, 50, "tpot_p99")]
+    [InlineData("\"chat long\": e2e_p99.9<20s", nameof(ThresholdMetric.E2e), 99.9, 20_000, "e2e_p99.9")]
+    public void Parse_LlmPercentile_ReadsMetricPercentileAndMilliseconds(string expression, string metric, double percentile, double limitMs, string name)
+    {
+        Threshold threshold = Threshold.Parse(expression);
+
+        threshold.Metric.ShouldBe(Enum.Parse<ThresholdMetric>(metric));
+        threshold.Percentile.ShouldBe(percentile);
+        threshold.Limit.ShouldBe(limitMs, 1e-9);
+        threshold.MetricName.ShouldBe(name);
+        threshold.IsLlm.ShouldBeTrue();
     }
 
     [Fact]
@@ -91,6 +108,10 @@ public sealed class ThresholdTests
     [InlineData("p95<300ms abort later", 17, "expected 'after'")]
     [InlineData("requests>=100 abort", 15, "no 'abort' on a lower bound on requests")]
     [InlineData("p95<300ms abort after 1s extra", 26, "expected the end of the expression")]
+    [InlineData("ttft_p97<1s", 1, "LLM metrics keep the percentiles 50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100; ttft_p97 is not one of them")]
+    [InlineData("ttft_p<1s", 7, "expected the percentile after 'ttft_p', e.g. ttft_p95")]
+    [InlineData("output_tps>5ms", 13, "a plain number for output_tps (output tokens per second)")]
+    [InlineData("ttft<1s", 1, "unknown metric 'ttft'; expected pNN (p95, p99.9), med, avg, min, max, error_rate, rps, requests, failures, or for LLM streams ttft_pNN, itl_pNN, tpot_pNN, e2e_pNN, output_tps")]
     public void Parse_Malformed_PointsAtTheBadPart(string expression, int column, string expected)
     {
         ThresholdSyntaxException e = Should.Throw<ThresholdSyntaxException>(() => Threshold.Parse(expression));
