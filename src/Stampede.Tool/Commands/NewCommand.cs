@@ -20,7 +20,7 @@ internal static class NewCommand
         var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = $"The file to write: NAME.cs (default {DefaultName}.cs)." };
         var template = new Option<string>("--template", "-t")
         {
-            Description = "The starter: http (a JSON API), images (JPEGs posted to /predict), kserve (KServe v2 inference), open-model (a fixed arrival rate), llm (an OpenAI-compatible chat API; serve-demo has none).",
+            Description = "The starter: http (a JSON API), images (JPEGs posted to /predict), kserve (KServe v2 inference), open-model (a fixed arrival rate), llm (an OpenAI-compatible chat API, streamed; serve-demo --llm simulates one).",
             DefaultValueFactory = _ => ScenarioTemplates.DefaultName,
         };
         template.AcceptOnlyFromAmong([.. ScenarioTemplates.Names]);
@@ -82,9 +82,8 @@ internal static class NewCommand
 
         await output.WriteLineAsync($"Wrote {path} (template {template.Name}: {template.Description}).").ConfigureAwait(false);
         string shown = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
-        await output.WriteLineAsync(template.RunsAgainstDemo
-            ? $"Try it against the demo API: run `stampede serve-demo` in another terminal, then\n  stampede run {shown} {template.TryFlags}"
-            : $"Run it against your server:\n  stampede run {shown} {template.TryFlags}").ConfigureAwait(false);
+        await output.WriteLineAsync(
+            $"Try it against the demo API: run `{template.DemoCommand}` in another terminal, then\n  stampede run {shown} {template.TryFlags}").ConfigureAwait(false);
         return 0;
     }
 }

@@ -6,6 +6,7 @@ namespace Stampede.Tool.Templates;
 /// <param name="TryFlags">The flags after <c>stampede run FILE</c> that try it (against <c>stampede serve-demo</c> where it can).</param>
 internal sealed record ScenarioTemplate(string Name, string Description, string TryFlags)
 {
-    /// <summary>Whether the template runs against <c>stampede serve-demo</c> as written.</summary>
-    public bool RunsAgainstDemo { get; init; } = true;
+    /// <summary>The <c>stampede serve-demo</c> command line the template runs against as written.</summary>
+    /// <value><c>stampede serve-demo</c>; with <c>--llm</c> for the LLM starter, which needs the simulator.</value>
+    public string DemoCommand { get; init; } = "stampede serve-demo";
 }

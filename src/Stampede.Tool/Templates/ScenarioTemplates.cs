@@ -18,9 +18,9 @@ internal static class ScenarioTemplates
     [
         new("http", "a JSON API: GET the model's metadata, POST JSON (a base64 image) to /predict, with checks", $"{DemoHost} --users 10 --spawn-rate 2 --run-time 30s --headless"),
         new("images", "an image model: 7 small (224×224) to 3 large (1920×1080) JPEGs posted to /predict", $"{DemoHost} --users 20 --spawn-rate 2 --run-time 1m --headless"),
-        new("llm", "a chat model behind an OpenAI-compatible API: POST /v1/chat/completions (not served by serve-demo)", "--host http://127.0.0.1:8000 --users 4 --spawn-rate 1 --run-time 1m --headless")
+        new("llm", "a chat model behind an OpenAI-compatible API: POST /v1/chat/completions, streamed and timed token by token", $"{DemoHost} --users 4 --spawn-rate 2 --run-time 30s --headless")
         {
-            RunsAgainstDemo = false,
+            DemoCommand = "stampede serve-demo --llm",
         },
         new("kserve", "a KServe v2 / Open Inference Protocol model: POST /v2/models/resnet18/infer with a JSON tensor", $"{DemoHost} --users 10 --spawn-rate 2 --run-time 30s --headless"),
         new("open-model", "arrivals at a fixed rate (--rate, k6's constant-arrival-rate), latency from each intended start", $"{DemoHost} --rate 10 --run-time 1m --headless"),

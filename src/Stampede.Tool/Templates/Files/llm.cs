@@ -1,9 +1,11 @@
 // A Stampede load test of a chat model behind an OpenAI-compatible API (vLLM, TGI, llama.cpp's server,
 // Ollama, LiteLLM...): POST /v1/chat/completions with a few prompts of different lengths.
 //
-// The bundled demo API (stampede serve-demo) serves an image model, not a language model: point --host at
-// your own server, and set LLM_MODEL to the model name it serves:
+// Point --host at your own server and set LLM_MODEL to the model name it serves:
 //   LLM_MODEL=my-model stampede run {{FILE}} --host http://127.0.0.1:8000 --users 4 --spawn-rate 1 --run-time 1m --headless
+// or try it against the demo API's LLM simulator (a model of an LLM server's timing, not a language model):
+//   stampede serve-demo --llm --port 8080
+//   stampede run {{FILE}} --host http://127.0.0.1:8080 --users 4 --spawn-rate 2 --run-time 30s --headless
 // Add --slo "p95<5s" for a pass/fail verdict; `stampede run {{FILE}} --help` lists every flag.
 //
 // Each answer is streamed ("stream": true) and read token by token as it arrives: the row's "time to first
