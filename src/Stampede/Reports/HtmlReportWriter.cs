@@ -10,7 +10,8 @@ namespace Stampede.Reports;
 /// <summary>
 /// Renders a run document as one self-contained HTML page: the settings, the verdict, the analysis
 /// (bottleneck, knee, watched resources) when the run has one, the checks (thresholds, SLO objectives,
-/// baseline comparison) when the run was judged, the stats, failures, generator and target sources tables
+/// baseline comparison) when the run was judged, the stats, the LLM streams' TTFT, ITL, TPOT and tokens when the run
+/// has any, failures, generator and target sources tables
 /// as HTML, and the charts drawn in the browser by uPlot from JSON embedded in the page.
 /// </summary>
 /// <remarks>
@@ -41,11 +42,13 @@ internal static partial class HtmlReportWriter
             ["checks"] = Checks(document),
             ["settings"] = Settings(document),
             ["stats"] = Stats(document),
+            ["llm-link"] = LlmLink(document),
+            ["llm"] = Llm(document),
             ["failures"] = Failures(document),
             ["generator"] = Generator(document.Generator),
             ["target-link"] = TargetLink(document),
             ["target"] = Target(document),
-            ["analysis-definitions"] = AnalysisDefinitions(document) + DriftDefinitions(document),
+            ["analysis-definitions"] = AnalysisDefinitions(document) + DriftDefinitions(document) + LlmDefinitions(document),
             ["data"] = HtmlReportPayload.ToJson(document),
             ["uplot-js"] = ScriptSafe(Resource("uPlot.iife.min.js")),
             ["report-js"] = ScriptSafe(Resource("report.js")),
