@@ -72,6 +72,7 @@ internal static partial class HtmlReportPayload
         WriteDistribution(writer, document);
         WriteGenerator(writer, document.Generator);
         WriteAnalysis(writer, document);
+        WriteLlm(writer, document);
         writer.WriteEndObject();
     }
 

@@ -10,8 +10,9 @@ namespace Stampede.Reports;
 /// <summary>
 /// Renders a run document as one self-contained HTML page: the settings, the verdict, the analysis
 /// (bottleneck, knee, watched resources) when the run has one, the checks (thresholds, SLO objectives,
-/// baseline comparison) when the run was judged, the stats, failures, generator and target sources tables
-/// as HTML, and the charts drawn in the browser by uPlot from JSON embedded in the page.
+/// baseline comparison) when the run was judged, the stats, the LLM streams (TTFT, ITL, TPOT, tokens) when the run
+/// has any, failures, generator and target sources tables as HTML, and the charts drawn in the browser by uPlot from
+/// JSON embedded in the page.
 /// </summary>
 /// <remarks>
 /// The page makes no request of its own: uPlot, the styles and the chart script are inlined from
@@ -41,11 +42,13 @@ internal static partial class HtmlReportWriter
             ["checks"] = Checks(document),
             ["settings"] = Settings(document),
             ["stats"] = Stats(document),
+            ["llm-link"] = LlmLink(document),
+            ["llm"] = Llm(document),
             ["failures"] = Failures(document),
             ["generator"] = Generator(document.Generator),
             ["target-link"] = TargetLink(document),
             ["target"] = Target(document),
-            ["analysis-definitions"] = AnalysisDefinitions(document) + DriftDefinitions(document),
+            ["analysis-definitions"] = AnalysisDefinitions(document) + DriftDefinitions(document) + LlmDefinitions(document),
             ["data"] = HtmlReportPayload.ToJson(document),
             ["uplot-js"] = ScriptSafe(Resource("uPlot.iife.min.js")),
             ["report-js"] = ScriptSafe(Resource("report.js")),

@@ -495,6 +495,104 @@
     data.analysis.resources.forEach(resourceChart);
   }
 
+  // ---- LLM streams: TTFT and output tokens/s per second, TTFT and ITL by percentile (data.llm) ----------
+
+  function llmColor(label) {
+    const i = data.rows.findIndex((r) => r.label === label);
+    return palette[Math.max(0, i) % palette.length];
+  }
+
+  function llmTtftChart() {
+    const series = [timeSeries()];
+    const columns = [data.seconds];
+    data.llm.rows.forEach((row) => {
+      ['50', '95'].forEach((key) => {
+        series.push({
+          label: row.label + ' p' + key,
+          stroke: llmColor(row.label),
+          width: percentileWidth['p' + key],
+          dash: percentileDash['p' + key],
+          spanGaps: false,
+          value: (u, v) => ms(v),
+        });
+        columns.push(row['ttftP' + key]);
+      });
+    });
+
+    makeChart('chart-llm-ttft', {
+      scales: { x: { time: false }, y: { range: fromZero } },
+      series: series,
+      axes: [timeAxis(), { label: 'TTFT (ms)', size: 70 }],
+    }, columns);
+  }
+
+  function llmTokensChart() {
+    const series = [timeSeries()];
+    const columns = [data.seconds];
+    data.llm.rows.forEach((row) => {
+      const color = llmColor(row.label);
+      series.push({ label: row.label, stroke: color, fill: alpha(color, 0.08), width: 2, value: (u, v) => withUnit(number(v, 1), 'tokens/s') });
+      columns.push(row.outputTokensPerSecond);
+    });
+
+    makeChart('chart-llm-tokens', {
+      scales: { x: { time: false }, y: { range: fromZero } },
+      series: series,
+      axes: [timeAxis(), { label: 'output tokens/s', size: 70 }],
+    }, columns);
+  }
+
+  // As the latency distribution: one more nine a step to the right; the document's percentiles start at 50%.
+  function llmDistributionChart(id, key, label) {
+    const d = data.llm.distribution;
+    const x = d.percentiles.map(toNines);
+    const el = document.getElementById(id);
+    if (x.length === 0) {
+      noData(el, 'No data: no stream completed.');
+      return;
+    }
+
+    const series = [{ label: 'percentile', value: (u, v) => percentLabel(v == null ? null : fromNines(v)) }];
+    const columns = [x];
+    d.rows.forEach((row) => {
+      series.push({ label: row.label, stroke: llmColor(row.label), width: row.label === 'Aggregated' ? 2.5 : 2, value: (u, v) => ms(v) });
+      columns.push(row[key]);
+    });
+
+    let last = 0;
+    d.rows.forEach((row) => row[key].forEach((v, i) => { if (v != null && i > last) last = i; }));
+    const top = Math.max(10, Math.pow(10, Math.ceil(Math.log10(x[last] || 10))));
+    makeChart(id, {
+      scales: {
+        x: { time: false, distr: 3, log: 10, range: () => [x[0], top] },
+        y: { range: fromZero },
+      },
+      series: series,
+      axes: [
+        {
+          label: 'percentile',
+          splits: (u) => {
+            const out = [x[0]];
+            for (let v = 10; v <= u.scales.x.max * 1.0001; v *= 10) out.push(v);
+            return out;
+          },
+          // uPlot's log axes label only powers of ten by default; 50% (x = 2) is the first tick here.
+          filter: (u, splits) => splits,
+          values: (u, splits) => splits.map((v) => percentLabel(fromNines(v))),
+        },
+        { label: label + ' (ms)', size: 70 },
+      ],
+    }, columns);
+  }
+
+  function llmSection() {
+    if (!data.llm) return;
+    llmTtftChart();
+    llmTokensChart();
+    llmDistributionChart('chart-llm-ttft-distribution', 'ttftMs', 'TTFT');
+    llmDistributionChart('chart-llm-itl-distribution', 'itlMs', 'ITL');
+  }
+
   function resizeAll() {
     charts.forEach((c) => {
       const width = c.el.clientWidth;
@@ -502,7 +600,7 @@
     });
   }
 
-  [analysisSection, throughputChart, usersChart, latencyChart, distributionChart, cpuChart].forEach((draw) => draw());
+  [analysisSection, throughputChart, usersChart, latencyChart, distributionChart, llmSection, cpuChart].forEach((draw) => draw());
 
   let pending = 0;
   window.addEventListener('resize', () => {
