@@ -7,9 +7,9 @@ namespace Stampede.Web;
 /// <summary>
 /// Writes a <see cref="DashboardView"/> as the JSON of one server-sent event: run state, the thresholds and their
 /// verdicts, the watched target's latest values and the bottleneck verdict, a running experiment's progress and
-/// the ended run's analyses, the stats and failures tables, and the
-/// chart points (requests/s, failures/s, users, p50 and p95 of each one-second interval, and each target series)
-/// that the client does not have yet.
+/// the ended run's analyses, the stats and failures tables (with each row's LLM statistics when it has streams), and
+/// the chart points (requests/s, failures/s, users, p50 and p95 of each one-second interval, each target series, and
+/// the TTFT and output tokens/s of a run with streams) that the client does not have yet.
 /// </summary>
 internal static partial class DashboardEvents
 {
@@ -142,6 +142,7 @@ internal static partial class DashboardEvents
         json.WriteNumber("averageSize", Math.Round(row.AverageContentSize, 1));
         json.WriteNumber("rps", live ? Math.Round(row.CurrentRequestsPerSecond, 2) : 0);
         json.WriteNumber("failuresPerSecond", live ? Math.Round(row.CurrentFailuresPerSecond, 2) : 0);
+        WriteLlm(json, row.Llm);
         json.WriteEndObject();
     }
 
@@ -159,6 +160,7 @@ internal static partial class DashboardEvents
         WriteSeries(json, "p50", stats, from, i => i.Total.Requests > 0 ? Percentile(i.Total, 50) : null);
         WriteSeries(json, "p95", stats, from, i => i.Total.Requests > 0 ? Percentile(i.Total, 95) : null);
         WriteTargetPoints(json, stats, from);
+        WriteLlmPoints(json, stats, from);
         json.WriteEndObject();
         return count;
     }

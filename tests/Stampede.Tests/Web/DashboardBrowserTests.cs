@@ -228,8 +228,60 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await page.InnerTextAsync("#target-bottleneck-headline")).ShouldBe("Bottleneck: cpu");
         (await page.InnerTextAsync("#target-bottleneck-summary")).ShouldBe("The process ran out of CPU: <b>1.5 of 2 cores</b>.");
         (await page.Locator("#target b").CountAsync()).ShouldBe(0);
+        (await page.IsHiddenAsync("#llm")).ShouldBeTrue("a run without streams has no LLM panel");
         Directory.CreateDirectory(ScreenshotDirectory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-target.png"), FullPage = true });
+
+        requests.ShouldAllBe(url => url.StartsWith(origin + "/", StringComparison.Ordinal), "the dashboard requested something from elsewhere");
+        problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Dashboard_RunWithStreams_ShowsTheLlmTableAndChart()
+    {
+        // Two events written by DashboardEvents from a run whose four streams went through the real aggregator
+        // (DashboardEventsLlmTests.WithStreams): a running snapshot with every second's points, then the ended run.
+        await using DashboardHost host = await DashboardHost.StartAsync(["--host", _target.Address, "-u", "1", "-r", "1"], typeof(DashUser));
+        string origin = host.Address.GetLeftPart(UriPartial.Authority);
+        var requests = new ConcurrentQueue<string>();
+        var problems = new ConcurrentQueue<string>();
+        await using IBrowserContext context = await NewContextAsync(origin, requests);
+        StatsSnapshot stats = DashboardEventsLlmTests.WithStreams();
+        string running = DashboardEvents.Write(new DashboardView { Version = 1, RunId = 1, State = DashboardRunState.Running, TargetUsers = 1, Stats = stats }, 0, out int points);
+        string stopped = DashboardEvents.Write(new DashboardView { Version = 2, RunId = 1, State = DashboardRunState.Stopped, TargetUsers = 1, Stats = stats }, points, out _);
+        await context.RouteAsync(origin + "/events", route => route.FulfillAsync(new()
+        {
+            Status = 200,
+            ContentType = "text/event-stream",
+            Body = $"retry: 600000\n\ndata: {running}\n\ndata: {stopped}\n\n",
+        }));
+        IPage page = await context.NewPageAsync();
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                problems.Enqueue($"console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => problems.Enqueue($"uncaught: {e}");
+
+        await page.GotoAsync(host.Address.AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync($"body[data-state=stopped][data-llm-rows='2'][data-points='{points}']", new() { State = WaitForSelectorState.Attached });
+
+        // The table: the streaming row and the aggregate, not the GET; TTFT p50 is HdrHistogram's 200.063 ms.
+        (await page.IsVisibleAsync("#llm")).ShouldBeTrue();
+        ILocator rows = page.Locator("#llm-table tbody tr");
+        (await rows.CountAsync()).ShouldBe(2);
+        (await rows.Nth(0).InnerTextAsync()).ShouldBe("POST\tchat\t4\t200.1\t400\t400\t10\t10\t10\t10\t290\t490\t10\t20\t10\tserver usage");
+        (await rows.Nth(1).InnerTextAsync()).ShouldStartWith("\tAggregated\t4\t200.1");
+        (await page.InnerTextAsync("#llm-table")).ShouldNotContain("/health");
+
+        // The chart: TTFT p50, p95 and output tokens/s on the run's time axis.
+        (await page.Locator("#chart-llm .uplot canvas").CountAsync()).ShouldBe(1);
+        (await page.Locator("#chart-llm .u-legend .u-series").AllInnerTextsAsync()).Select(t => t.Trim()).ShouldBe(["TTFT p50", "TTFT p95", "Output tokens/s"]);
+        (await page.Locator("#chart-llm").EvaluateAsync<double>("e => e.getBoundingClientRect().width")).ShouldBeGreaterThan(600);
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-llm.png"), FullPage = true });
 
         requests.ShouldAllBe(url => url.StartsWith(origin + "/", StringComparison.Ordinal), "the dashboard requested something from elsewhere");
         problems.ShouldBeEmpty();

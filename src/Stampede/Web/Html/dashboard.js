@@ -64,11 +64,12 @@
 
   function clearSeries() {
     Object.keys(series).forEach(function (k) { series[k].length = 0; });
+    Object.keys(llmSeries).forEach(function (k) { llmSeries[k].length = 0; });
     targetLines.clear();
   }
 
   function resizeCharts() {
-    charts.concat(targetChart ? [targetChart] : []).forEach(function (c) {
+    charts.concat(targetChart ? [targetChart] : [], llmChart ? [llmChart] : []).forEach(function (c) {
       c.plot.setSize({ width: Math.max(c.el.clientWidth, 240), height: 240 });
     });
   }
@@ -221,6 +222,71 @@
       li.textContent = w;
       warnings.appendChild(li);
     });
+  }
+
+  // ---- LLM streams ----------------------------------------------------------------------------
+  // Each second's TTFT p50/p95 and output tokens/s of the run's completed streams, aligned with series.time (null
+  // before the run's first stream); the table is every row with streams, and the aggregate.
+  var llmSeries = { ttftP50: [], ttftP95: [], outputTokensPerSecond: [] };
+  var llmChart = null;
+  var tokenSources = { usage: "server usage", "content-events": "content events", mixed: "mixed" };
+
+  function appendLlm(v, before) {
+    var points = v.points.llm || {};
+    var after = series.time.length;
+    Object.keys(llmSeries).forEach(function (k) {
+      var values = llmSeries[k];
+      while (values.length < before) { values.push(null); }
+      Array.prototype.push.apply(values, points[k] || []);
+      while (values.length < after) { values.push(null); }
+    });
+  }
+
+  function llmOptions(el) {
+    return {
+      width: Math.max(el.clientWidth, 240), height: 240,
+      legend: { show: true, live: false }, cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true }, ms: { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } },
+        tokens: { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } } },
+      axes: [
+        { stroke: "#616e7c", grid: { stroke: "#eef1f4" }, space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+          values: function (u, splits) { return splits.map(clock); } },
+        { scale: "ms", stroke: "#616e7c", grid: { stroke: "#eef1f4" }, label: "TTFT, ms", size: 56 },
+        { scale: "tokens", side: 1, stroke: "#616e7c", grid: { show: false }, label: "output tokens/s", size: 64 },
+      ],
+      series: [{},
+        { label: "TTFT p50", scale: "ms", stroke: "#0f766e", width: 2, points: { show: false }, spanGaps: false },
+        { label: "TTFT p95", scale: "ms", stroke: "#c2410c", width: 2, dash: [6, 4], points: { show: false }, spanGaps: false },
+        { label: "Output tokens/s", scale: "tokens", stroke: "#2563eb", width: 2, points: { show: false }, spanGaps: false }],
+    };
+  }
+
+  function renderLlm(v) {
+    var rows = (v.rows || []).filter(function (r) { return r.llm; });
+    $("llm").hidden = !rows.length;
+    body.setAttribute("data-llm-rows", String(rows.length));
+    if (!rows.length) {
+      if (llmChart) { llmChart.plot.destroy(); llmChart = null; }
+      return;
+    }
+
+    fill("llm-table", rows.map(function (r) {
+      var l = r.llm;
+      return row([
+        r.method, r.name, fmt(l.requests, 0), fmt(l.ttftP50Ms, 1), fmt(l.ttftP95Ms, 1), fmt(l.ttftP99Ms, 1),
+        fmt(l.itlP50Ms, 1), fmt(l.itlP99Ms, 1), fmt(l.tpotP50Ms, 1), fmt(l.tpotP99Ms, 1), fmt(l.e2eP50Ms, 1), fmt(l.e2eP99Ms, 1),
+        fmt(l.outputTokensMean, 1), fmt(l.inputTokensMean, 1), fmt(l.outputTokensPerSecond, 1), tokenSources[l.tokenSource] || l.tokenSource,
+      ], r.name === "Aggregated" && r.method === "" ? "total" : "");
+    }), "", 16);
+
+    var data = [series.time, llmSeries.ttftP50, llmSeries.ttftP95, llmSeries.outputTokensPerSecond];
+    if (llmChart) {
+      llmChart.plot.setData(data);
+    } else {
+      // Built once the panel shows, so the chart takes the panel's width.
+      var el = $("chart-llm");
+      llmChart = { plot: new uPlot(llmOptions(el), data, el), el: el };
+    }
   }
 
   // ---- experiments (--find-capacity, --stress) and the ended run's analyses ---------------------
@@ -429,6 +495,7 @@
           Array.prototype.push.apply(series[k], v.points[k] || []);
         });
         appendTarget(v, before);
+        appendLlm(v, before);
       }
     }
     redraw();
@@ -437,6 +504,7 @@
     renderThresholds(v);
     renderTarget(v);
     renderExperiment(v);
+    renderLlm(v);
 
     var state = v.state;
     body.setAttribute("data-state", state);
