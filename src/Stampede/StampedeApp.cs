@@ -111,6 +111,7 @@ public static partial class StampedeApp
             MinDuration = settings.MinDuration,
             Strict = settings.Strict,
             KeepGoing = settings.KeepGoing,
+            Goodput = settings.Goodput,
             Soak = settings.Soak,
             Stress = settings.Stress ? new Experiments.StressTestOptions
             {

@@ -182,7 +182,7 @@ public sealed partial class LoadTest : IDisposable
             : null;
         long start = _time.GetTimestamp();
         target?.Start(start);
-        var aggregator = new MetricsAggregator(recorder, monitor, _time, start) { Arrivals = pool?.Counters };
+        var aggregator = new MetricsAggregator(recorder, monitor, _time, start) { Arrivals = pool?.Counters, Goodput = _options.Goodput };
         using var pumpStop = new CancellationTokenSource();
         Task pump = PumpAsync(aggregator, monitor, target, pool, start, pumpStop.Token);
 

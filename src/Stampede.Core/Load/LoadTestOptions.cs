@@ -213,6 +213,13 @@ public sealed class LoadTestOptions
     /// <value><see langword="false"/>.</value>
     public bool KeepGoing { get; set; }
 
+    /// <summary>
+    /// Per-request bounds of goodput (<c>--goodput "ttft&lt;500ms,tpot&lt;50ms"</c>): each row's LLM statistics then count the
+    /// completed streams that met every bound, their share and their rate (<see cref="Metrics.LlmStats.Goodput"/>).
+    /// </summary>
+    /// <value><see langword="null"/>: goodput is not measured.</value>
+    public Llm.GoodputBounds? Goodput { get; set; }
+
     /// <summary>Whether this run uses the open model (a <see cref="Rate"/> or <see cref="RateStages"/>).</summary>
     public bool IsOpenModel => Rate is not null || RateStages.Count > 0 || FindCapacity is not null || Stress is not null;
 

@@ -17,8 +17,12 @@ internal sealed class LlmAccumulator
     private long _inputTokens;
     private long _inputCounted;
     private long _fromUsage;
+    private long _good;
 
     public long Requests => _requests;
+
+    /// <summary>The per-request bounds a good stream meets; <see langword="null"/> when goodput is not measured.</summary>
+    public Llm.GoodputBounds? Goodput { get; set; }
 
     public void Add(LlmSample sample, Func<long, long> toMicros)
     {
@@ -33,9 +37,15 @@ internal sealed class LlmAccumulator
             _itl.Add(toMicros(Math.Max(0, sample.ContentTimestamps[i] - sample.ContentTimestamps[i - 1])));
         }
 
-        if (sample.OutputTokens > 1)
+        long? tpot = sample.OutputTokens > 1 ? (long)Math.Round((e2e - ttft) / (double)(sample.OutputTokens - 1)) : null;
+        if (tpot is { } perToken)
         {
-            _tpot.Add((long)Math.Round((e2e - ttft) / (double)(sample.OutputTokens - 1)));
+            _tpot.Add(perToken);
+        }
+
+        if (Goodput is { } bounds && bounds.IsMetBy(ttft / 1000.0, tpot / 1000.0, e2e / 1000.0))
+        {
+            _good++;
         }
 
         _tokens.Add(Math.Max(0, sample.OutputTokens));
@@ -64,6 +74,13 @@ internal sealed class LlmAccumulator
             OutputTokensPerSecond = seconds <= 0 ? 0 : _tokens.Sum / span,
             RequestsPerSecond = seconds <= 0 ? 0 : _requests / span,
             TokenSource = _fromUsage == _requests ? "usage" : _fromUsage == 0 ? "content-events" : "mixed",
+            Goodput = Goodput is null ? null : new GoodputStats
+            {
+                Bounds = Goodput.Expression,
+                GoodRequests = _good,
+                Share = _requests == 0 ? 0 : Math.Round(_good / (double)_requests, 5),
+                PerSecond = seconds <= 0 ? 0 : _good / span,
+            },
         };
     }
 
@@ -78,6 +95,7 @@ internal sealed class LlmAccumulator
         _inputTokens = 0;
         _inputCounted = 0;
         _fromUsage = 0;
+        _good = 0;
     }
 
     /// <summary>One metric: its histogram (µs, or tokens) with the exact sum and extremes beside it.</summary>

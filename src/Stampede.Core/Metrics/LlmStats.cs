@@ -41,6 +41,25 @@ public sealed record LlmStats
 
     /// <summary>Where the output token counts came from: <c>usage</c> (the server's), <c>content-events</c> (one per event), or <c>mixed</c>.</summary>
     public string TokenSource { get; init; } = "usage";
+
+    /// <summary>The streams that met every <c>--goodput</c> bound; <see langword="null"/> without <c>--goodput</c>.</summary>
+    public GoodputStats? Goodput { get; init; }
+}
+
+/// <summary>Goodput (DistServe's definition, as vLLM's benchmark measures it): completed streams that met every per-request bound.</summary>
+public sealed record GoodputStats
+{
+    /// <summary>The bounds, as written: <c>ttft&lt;500ms,tpot&lt;50ms</c>.</summary>
+    public required string Bounds { get; init; }
+
+    /// <summary>Completed streams that met every bound.</summary>
+    public long GoodRequests { get; init; }
+
+    /// <summary>Their share of the completed streams, 0 to 1.</summary>
+    public double Share { get; init; }
+
+    /// <summary>Good streams per second of the span: the goodput.</summary>
+    public double PerSecond { get; init; }
 }
 
 /// <summary>One LLM metric's distribution: count, mean, extremes and the standard percentiles (<see cref="Percentiles.Standard"/>).</summary>

@@ -80,6 +80,9 @@ internal sealed class MetricsAggregator
     /// <summary>Where the run's requests are recorded, with the causes noted for their failures.</summary>
     public MetricsRecorder Recorder => _recorder;
 
+    /// <summary>The per-request bounds of goodput (<c>--goodput</c>); <see langword="null"/> when goodput is not measured.</summary>
+    public Llm.GoodputBounds? Goodput { get; set; }
+
     /// <summary>The open-model scheduler's counters; <see langword="null"/> in a closed-model run.</summary>
     public ArrivalCounters? Arrivals { get; set; }
 
@@ -300,8 +303,8 @@ internal sealed class MetricsAggregator
             _llmRows.Add(null);
         }
 
-        (_llmRows[sample.RowId] ??= new LlmAccumulator()).Add(sample, _toMicros);
-        (_llmTotal ??= new LlmAccumulator()).Add(sample, _toMicros);
+        (_llmRows[sample.RowId] ??= new LlmAccumulator { Goodput = Goodput }).Add(sample, _toMicros);
+        (_llmTotal ??= new LlmAccumulator { Goodput = Goodput }).Add(sample, _toMicros);
 
         // The second the stream ended in, as for its request.
         long second = Math.Max(_nextSecondToClose, Math.Max(0, sample.End - _startTimestamp) / _frequency);
@@ -310,7 +313,12 @@ internal sealed class MetricsAggregator
         (interval.LlmTotal ??= RentLlm()).Add(sample, _toMicros);
     }
 
-    private LlmAccumulator RentLlm() => _llmPool.TryPop(out LlmAccumulator? accumulator) ? accumulator : new LlmAccumulator();
+    private LlmAccumulator RentLlm()
+    {
+        LlmAccumulator accumulator = _llmPool.TryPop(out LlmAccumulator? pooled) ? pooled : new LlmAccumulator();
+        accumulator.Goodput = Goodput;
+        return accumulator;
+    }
 
     private long ToMicros(long ticks)
     {

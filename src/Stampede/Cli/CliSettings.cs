@@ -68,6 +68,9 @@ internal sealed partial record CliSettings
     /// <summary><c>--keep-going</c>: run on when the target is unreachable from the start (<see cref="LoadTestOptions.KeepGoing"/>).</summary>
     public bool KeepGoing { get; init; }
 
+    /// <summary><c>--goodput</c>: the per-request bounds of goodput (<see cref="LoadTestOptions.Goodput"/>).</summary>
+    public Stampede.Llm.GoodputBounds? Goodput { get; init; }
+
     public bool IsOpenModel => Rate is not null || RateStages is not null || FindCapacity || Stress;
 
     /// <summary>Thresholds from repeated <c>--slo EXPR</c>, parsed.</summary>

@@ -42,6 +42,7 @@ internal sealed partial class CommandLine
     private readonly Option<int?> _maxUsers = new("--max-users") { Description = "Open model: most concurrent iterations (k6's maxVUs; default 1000). An arrival that finds them all busy is dropped and counted." };
     private readonly Option<int> _backlog = new("--backlog") { Description = "Open model: arrivals that may wait for a free user instead of being dropped (default 0); they start late and count from their intended start." };
     private readonly Option<TimeSpan?> _minDuration = new("--min-duration") { Description = "Judge a run shorter than this INVALID (MLPerf LoadGen requires 600s)." };
+    private readonly Option<Stampede.Llm.GoodputBounds?> _goodput = new("--goodput") { Description = "LLM streams: per-request bounds of goodput, e.g. \"ttft<500ms,tpot<50ms\" (ttft, tpot, e2e); reports the share and rate of completed streams that met them all (DistServe's goodput, as vLLM's benchmark)." };
     private readonly Option<bool> _keepGoing = new("--keep-going") { Description = "Run on when every request of the first seconds fails without reaching a server (nothing listening, unknown host, TLS failure); by default the run then stops early." };
     private readonly Option<bool> _strict = new("--strict") { Description = "MLPerf LoadGen's rule: a row with too few samples for p50/p90/p95/p99 makes the run INVALID (by default such percentiles are only marked indicative)." };
 
@@ -70,6 +71,7 @@ internal sealed partial class CommandLine
         _maxUsers.CustomParser = r => ParseInt(r, "--max-users", min: 1, "a whole number of users, 1 or more");
         _backlog.CustomParser = r => ParseInt(r, "--backlog", min: 0, "a whole number of arrivals, 0 or more");
         _minDuration.CustomParser = r => ParsePositiveDuration(r, "--min-duration");
+        _goodput.CustomParser = ParseGoodput;
         _host.Validators.Add(ValidateHost);
         ConfigureGateOptions();
         ConfigureTargetOptions();
@@ -81,7 +83,7 @@ internal sealed partial class CommandLine
         {
             _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _html, _stopTimeout, _exitCodeOnError,
             _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
-            _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict, _keepGoing,
+            _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict, _keepGoing, _goodput,
         };
         foreach (Option option in GateOptions)
         {
@@ -194,6 +196,7 @@ internal sealed partial class CommandLine
             MinDuration = result.GetValue(_minDuration),
             Strict = result.GetValue(_strict),
             KeepGoing = result.GetValue(_keepGoing),
+            Goodput = result.GetValue(_goodput),
             Arguments = [.. args],
         };
 
@@ -347,6 +350,20 @@ internal sealed partial class CommandLine
         }
 
         return value;
+    }
+
+    private static Stampede.Llm.GoodputBounds? ParseGoodput(ArgumentResult r)
+    {
+        string token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : string.Empty;
+        try
+        {
+            return Stampede.Llm.GoodputBounds.Parse(token);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            r.AddError(ex is FormatException ? ex.Message : "--goodput: give bounds such as \"ttft<500ms,tpot<50ms\".");
+            return null;
+        }
     }
 
     private static ArrivalProcess ParseArrivals(ArgumentResult r)

@@ -32,6 +32,25 @@ internal sealed record RunDocumentLlm
 
     /// <summary>Where the output token counts came from: <c>usage</c>, <c>content-events</c> or <c>mixed</c>.</summary>
     public required string TokenSource { get; init; }
+
+    /// <summary>Goodput with <c>--goodput</c>; null without.</summary>
+    public RunDocumentGoodput? Goodput { get; init; }
+}
+
+/// <summary>Goodput: the completed streams that met every per-request bound.</summary>
+internal sealed record RunDocumentGoodput
+{
+    /// <summary>The bounds as written: <c>ttft&lt;500ms,tpot&lt;50ms</c>.</summary>
+    public required string Bounds { get; init; }
+
+    /// <summary>Completed streams that met every bound.</summary>
+    public required long Requests { get; init; }
+
+    /// <summary>Their share of the completed streams, 0 to 1.</summary>
+    public required double Share { get; init; }
+
+    /// <summary>Good streams per second of the span.</summary>
+    public required double PerSecond { get; init; }
 }
 
 /// <summary>A distribution: count, mean, extremes and percentiles keyed as the response times' (<c>50</c> … <c>100</c>).</summary>

@@ -259,6 +259,13 @@ internal static class RunDocumentMapper
         OutputTokensPerSecond = Math.Round(llm.OutputTokensPerSecond, 3),
         RequestsPerSecond = Math.Round(llm.RequestsPerSecond, 3),
         TokenSource = llm.TokenSource,
+        Goodput = llm.Goodput is not { } goodput ? null : new RunDocumentGoodput
+        {
+            Bounds = goodput.Bounds,
+            Requests = goodput.GoodRequests,
+            Share = goodput.Share,
+            PerSecond = Math.Round(goodput.PerSecond, 3),
+        },
     };
 
     private static RunDocumentDistribution ToDistribution(LlmDistribution distribution) => new()

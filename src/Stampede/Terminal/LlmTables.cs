@@ -63,6 +63,16 @@ internal static class LlmTables
         }
 
         yield return table;
+        foreach (RowStats row in shown)
+        {
+            if (row.Llm!.Goodput is { } goodput)
+            {
+                yield return new Markup(Markup.Escape(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Goodput of {(row.Key.Method.Length > 0 ? row.Key.Method + " " : string.Empty)}{row.Key.Name} ({goodput.Bounds}): {goodput.GoodRequests} of {row.Llm.Requests} streams met every bound ({goodput.Share * 100:0.#}%), {goodput.PerSecond:0.##} good streams/s.")) + Environment.NewLine);
+            }
+        }
+
         string sources = string.Join(", ", rows.Select(r => r.Llm!.TokenSource).Distinct());
         yield return new Markup(Markup.Escape(
             $"TTFT: to the first token; ITL: every gap between tokens; TPOT: (e2e − TTFT) / (output tokens − 1); e2e: to the end of the stream. "

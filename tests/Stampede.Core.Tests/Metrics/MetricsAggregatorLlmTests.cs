@@ -81,6 +81,27 @@ public sealed class MetricsAggregatorLlmTests
     }
 
     [Fact]
+    public void Snapshot_WithGoodputBounds_CountsTheStreamsThatMetThemAll()
+    {
+        // TTFT 100 … 190 ms and TPOT 20.25 ms: ttft<150ms keeps the first five; tpot<20ms would keep none.
+        _aggregator.Goodput = Stampede.Llm.GoodputBounds.Parse("ttft<150ms,tpot<25ms");
+        int row = _recorder.GetRowId("POST", "chat");
+        for (int i = 0; i < 10; i++)
+        {
+            double first = (0.1 * i) + 0.100 + (0.010 * i);
+            Stream(row, 0.1 * i, [first, first + 0.02, first + 0.04, first + 0.06, first + 0.08], end: first + 0.081, outputTokens: 5, fromUsage: true);
+        }
+
+        _aggregator.Complete(At(2));
+        GoodputStats goodput = _aggregator.Snapshot(At(2)).Rows.Single().Llm!.Goodput.ShouldNotBeNull();
+
+        goodput.Bounds.ShouldBe("ttft<150ms,tpot<25ms");
+        goodput.GoodRequests.ShouldBe(5);
+        goodput.Share.ShouldBe(0.5);
+        goodput.PerSecond.ShouldBe(2.5);
+    }
+
+    [Fact]
     public void Snapshot_RowWithoutStreams_HasNoLlmStats()
     {
         int row = _recorder.GetRowId("GET", "/health");

@@ -37,6 +37,25 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Parse_Goodput_ReadsTheBounds()
+    {
+        ParseOutcome outcome = Parse(["--goodput", "ttft<500ms,tpot<50ms"]);
+
+        outcome.Errors.ShouldBeEmpty();
+        outcome.Settings!.Goodput.ShouldNotBeNull().Ttft.ShouldBe(TimeSpan.FromMilliseconds(500));
+        outcome.Settings.Goodput.Tpot.ShouldBe(TimeSpan.FromMilliseconds(50));
+        Parse([]).Settings!.Goodput.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Parse_GoodputMalformed_OneErrorSayingWhatIsValid()
+    {
+        ParseOutcome outcome = Parse(["--goodput", "ttft<5m"]);
+
+        outcome.Errors.ShouldBe(["--goodput 'ttft<5m': unknown unit 'm'; expected us, ms or s."]);
+    }
+
+    [Fact]
     public void Parse_OpenModelFlags_ReadEverySetting()
     {
         ParseOutcome outcome = Parse(

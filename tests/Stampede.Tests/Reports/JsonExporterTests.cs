@@ -196,6 +196,7 @@ public sealed class JsonExporterTests : IDisposable
         ((double)llm["outputTokensPerSecond"]!).ShouldBe(10);
         ((double)llm["requestsPerSecond"]!).ShouldBe(1);
         ((string?)llm["tokenSource"]).ShouldBe("usage");
+        llm["goodput"].ShouldBeNull();
         ((long)root["aggregated"]!["llm"]!["requests"]!).ShouldBe(4);
         root["rows"]!.AsArray().Single(r => (string?)r!["name"] == "/health")!["llm"].ShouldBeNull();
 
@@ -206,6 +207,25 @@ public sealed class JsonExporterTests : IDisposable
         // And it reads back.
         RunDocument document = await RunDocumentReader.ReadAsync(exporter.Path);
         document.Rows.Single(r => r.Name == "chat").Llm.ShouldNotBeNull().TtftMs.Count.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task ExportAsync_LlmStreamsWithGoodput_WritesTheGoodputObject()
+    {
+        RunReportBuilder builder = new RunReportBuilder().WithGoodput("ttft<250ms");
+        for (int i = 0; i < 4; i++)
+        {
+            builder.LlmStream("chat", TimeSpan.FromSeconds(0.5 * i), (i + 1) * 100 * Ms, 10 * Ms, tokens: 10);
+        }
+
+        var exporter = new JsonExporter(Path.Combine(_directory, "goodput.json"));
+        await exporter.ExportAsync(builder.Build(TimeSpan.FromSeconds(4)));
+        JsonNode goodput = JsonNode.Parse(await File.ReadAllTextAsync(exporter.Path))!["rows"]![0]!["llm"]!["goodput"]!;
+
+        ((string?)goodput["bounds"]).ShouldBe("ttft<250ms");
+        ((long)goodput["requests"]!).ShouldBe(2);
+        ((double)goodput["share"]!).ShouldBe(0.5);
+        ((double)goodput["perSecond"]!).ShouldBe(0.5);
     }
 
     [Fact]

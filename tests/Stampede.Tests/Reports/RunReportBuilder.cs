@@ -28,6 +28,13 @@ internal sealed class RunReportBuilder
         _aggregator = new MetricsAggregator(_recorder, _monitor, _time, _start);
     }
 
+    /// <summary>Measures goodput against <paramref name="bounds"/> (<c>--goodput</c>) for the streams recorded after it.</summary>
+    public RunReportBuilder WithGoodput(string bounds)
+    {
+        _aggregator.Goodput = Stampede.Llm.GoodputBounds.Parse(bounds);
+        return this;
+    }
+
     /// <summary>Sets the users the next closed intervals report.</summary>
     public RunReportBuilder WithUsers(int users)
     {

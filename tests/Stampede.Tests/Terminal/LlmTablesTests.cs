@@ -36,6 +36,23 @@ public sealed class LlmTablesTests
     }
 
     [Fact]
+    public void Summary_WithGoodput_SaysHowManyStreamsMetEveryBound()
+    {
+        // TTFT 100, 200, 300, 400 ms: two are under 250 ms.
+        RunReportBuilder builder = new RunReportBuilder().WithGoodput("ttft<250ms,tpot<50ms");
+        for (int i = 0; i < 4; i++)
+        {
+            builder.LlmStream("chat", TimeSpan.FromSeconds(0.5 * i), (i + 1) * 100 * Ms, 10 * Ms, tokens: 10);
+        }
+
+        RunReport report = builder.Build(TimeSpan.FromSeconds(4));
+        string output = Render(StatsTables.Summary(report.Result));
+
+        output.ShouldContain("Goodput of POST chat (ttft<250ms,tpot<50ms): 2 of 4 streams met every bound (50%), 0.5 good streams/s.");
+        report.Result.Stats.Total.Llm!.Goodput!.GoodRequests.ShouldBe(2);
+    }
+
+    [Fact]
     public void Summary_RunWithoutStreams_HasNoLlmTable()
     {
         RunReport report = new RunReportBuilder().Request("GET", "/a", TimeSpan.FromSeconds(0.2), 5 * Ms).Build(TimeSpan.FromSeconds(1));
