@@ -89,9 +89,12 @@ public sealed class StampedeAppTests : IAsyncLifetime
         aggregated.GetProperty("schedulingLag").GetProperty("scheduledRequests").GetInt64().ShouldBe(aggregated.GetProperty("requests").GetInt64());
         aggregated.GetProperty("insufficientPercentiles").EnumerateArray().Select(e => e.GetString()).ShouldContain("99");
 
-        // 120 requests cannot support a p99: the run says so, as indicative, without calling the run INVALID.
+        // 120 requests cannot support a p99: the run says so, as indicative, without calling the run INVALID for it.
+        // The only reason it may be INVALID is its own generator falling behind (a 5 ms late wake-up in a second of
+        // 40 requests is enough on a loaded 2-core test machine), which is judged, and tested, apart.
         JsonElement validity = root.GetProperty("validity");
-        validity.GetProperty("verdict").GetString().ShouldBe("VALID", validity.ToString());
+        string[] reasons = [.. validity.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!)];
+        reasons.ShouldAllBe(r => r.StartsWith("the generator was bound", StringComparison.Ordinal), validity.ToString());
         validity.GetProperty("notes").EnumerateArray().ShouldContain(n => n.GetString()!.Contains("p99 needs 662"));
         root.GetProperty("run").GetProperty("settings").GetProperty("rate").GetDouble().ShouldBe(40);
         _console.Output.ShouldContain("Service time percentiles");
