@@ -214,7 +214,7 @@ internal static class StatsTables
         yield return Verdict(result);
     }
 
-    /// <summary>The validity verdict: VALID in green, or INVALID in red with each reason.</summary>
+    /// <summary>The validity verdict: VALID in green, or INVALID in red with each reason; then the indicative percentiles.</summary>
     public static IRenderable Verdict(RunResult result)
     {
         if (result.Validity.IsValid)
@@ -223,8 +223,10 @@ internal static class StatsTables
                 + string.Concat(result.Validity.Notes.Select(n => $"  indicative: {Markup.Escape(n)}{Environment.NewLine}")));
         }
 
+        // The indicative percentiles are said either way: an INVALID run's few samples are worth knowing too.
         return new Markup($"Verdict: [red]INVALID[/]{Environment.NewLine}"
-            + string.Concat(result.Validity.Reasons.Select(r => $"  - {Markup.Escape(r)}{Environment.NewLine}")));
+            + string.Concat(result.Validity.Reasons.Select(r => $"  - {Markup.Escape(r)}{Environment.NewLine}"))
+            + string.Concat(result.Validity.Notes.Select(n => $"  indicative: {Markup.Escape(n)}{Environment.NewLine}")));
     }
 
     private static Rows ServiceTimes(StatsSnapshot stats)
