@@ -21,7 +21,16 @@ fi
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (dotnet not found)" >&2; exit 1; }
 # One test project at a time (-m:1): the stall and schedule tests measure time, and a second test
 # project compiling or running images beside them on a 2-core machine would shift their timestamps.
-dotnet test Stampede.sln -m:1 --logger "console;verbosity=normal" "$@"
+# The failed tests are listed again at the very end, where a CI log that keeps only its tail still shows them.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Stampede.sln -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+if ((status != 0)); then
+  echo "dotnet test failed (exit $status); the failed tests and their first lines of output:"
+  grep -E -A4 '^\s+Failed [A-Za-z]' "$log" | cut -c1-300 || echo "(no test failed: the build or a test host failed; see above)"
+  exit "$status"
+fi
 
 # The README's scenarios must keep compiling: build every file-based example.
 for example in examples/*.cs; do

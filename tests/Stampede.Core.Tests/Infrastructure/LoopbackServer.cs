@@ -41,6 +41,9 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Server-side handling times in ms for requests to <paramref name="path"/>.</summary>
     public IReadOnlyList<double> ServerTimes(string path) => _serverMs.TryGetValue(path, out var bag) ? [.. bag] : [];
 
+    /// <summary>Forgets the handling times measured so far (after a warm-up that is not to be compared).</summary>
+    public void ClearServerTimes() => _serverMs.Clear();
+
     /// <summary>Protocols seen, e.g. HTTP/2.</summary>
     public ConcurrentDictionary<string, int> Protocols { get; } = new();
 
