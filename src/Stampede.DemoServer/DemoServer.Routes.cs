@@ -57,6 +57,7 @@ public sealed partial class DemoServer
             var llm = new LlmEndpoints(_options.Llm!, _llm, maxBodyBytes);
             app.MapPost(LlmEndpoints.ChatRoute, llm.ChatAsync);
             app.MapPost(LlmEndpoints.CompletionsRoute, llm.CompletionsAsync);
+            app.MapGet(LlmEndpoints.ModelsRoute, llm.ModelsAsync);
         }
 
         return app;
@@ -93,6 +94,7 @@ public sealed partial class DemoServer
             $$"""
               POST {{LlmEndpoints.ChatRoute}}        LLM timing simulator (not a language model), OpenAI chat JSON, "stream" optional
               POST {{LlmEndpoints.CompletionsRoute}}             LLM timing simulator, OpenAI completions JSON
+              GET  {{LlmEndpoints.ModelsRoute}}                  the simulator's one model name, as OpenAI lists models
 
             """;
         return context.Response.WriteAsync(

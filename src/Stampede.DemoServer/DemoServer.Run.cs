@@ -81,6 +81,7 @@ public sealed partial class DemoServer
             {
                 await output.WriteLineAsync($"  POST {server.Address}{LlmEndpoints.ChatRoute}  (LLM timing simulator, OpenAI chat; not a language model)").ConfigureAwait(false);
                 await output.WriteLineAsync($"  POST {server.Address}{LlmEndpoints.CompletionsRoute}  (LLM timing simulator, OpenAI completions)").ConfigureAwait(false);
+                await output.WriteLineAsync($"  GET  {server.Address}{LlmEndpoints.ModelsRoute}  (the simulator's model name)").ConfigureAwait(false);
             }
 
             await output.WriteLineAsync($"  GET  {server.Address}/metrics  (Prometheus)").ConfigureAwait(false);

@@ -19,6 +19,8 @@ internal sealed partial class LlmEndpoints
 
     public const string CompletionsRoute = "/v1/completions";
 
+    public const string ModelsRoute = "/v1/models";
+
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
@@ -37,6 +39,22 @@ internal sealed partial class LlmEndpoints
     public Task ChatAsync(HttpContext context) => HandleAsync(context, LlmRequestKind.Chat);
 
     public Task CompletionsAsync(HttpContext context) => HandleAsync(context, LlmRequestKind.Completion);
+
+    /// <summary><c>GET /v1/models</c>: the one model, in OpenAI's list shape, so clients (vLLM's benchmark, <c>stampede llm</c>) can find its name.</summary>
+    public Task ModelsAsync(HttpContext context) =>
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, _options.ModelName, static (writer, name) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteStartArray("data");
+            writer.WriteStartObject();
+            writer.WriteString("id", name);
+            writer.WriteString("object", "model");
+            writer.WriteString("owned_by", "stampede");
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
 
     private async Task HandleAsync(HttpContext context, LlmRequestKind kind)
     {

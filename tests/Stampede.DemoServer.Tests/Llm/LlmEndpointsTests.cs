@@ -81,6 +81,19 @@ public sealed class LlmEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_Get_ListsTheSimulatorsOneModelAsOpenAiDoes()
+    {
+        using var response = await _client.GetAsync(LlmEndpoints.ModelsRoute);
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        document.RootElement.GetProperty("object").GetString().ShouldBe("list");
+        var model = document.RootElement.GetProperty("data").EnumerateArray().ShouldHaveSingleItem();
+        model.GetProperty("id").GetString().ShouldBe("stampede-sim");
+        model.GetProperty("object").GetString().ShouldBe("model");
+    }
+
+    [Fact]
     public async Task Completions_StreamedAndNot_AnswerTextCompletionsWithPromptCounted()
     {
         var body = """{"model":"m","prompt":"one two three four five six seven eight nine ten","max_tokens":3,"stream":true,"stream_options":{"include_usage":true}}""";
