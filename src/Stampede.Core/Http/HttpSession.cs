@@ -194,7 +194,7 @@ public sealed class HttpSession : IDisposable
                 await using (stream.ConfigureAwait(false))
                 {
                     StreamedBody streamed = await readBody(stream, deadline.Token).ConfigureAwait(false);
-                    end = time.GetTimestamp();
+                    end = streamed.Ended ?? time.GetTimestamp();
                     kill.ThrowIfCancellationRequested();
                     firstByte = streamed.FirstContent ?? firstByte;
                     received = streamed.Bytes;

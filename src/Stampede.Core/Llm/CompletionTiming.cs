@@ -24,7 +24,7 @@ public sealed record CompletionTiming
     /// <summary>
     /// The metrics of <paramref name="stream"/>, started at timestamp <paramref name="start"/> (the intended start in
     /// the open model) and ended at <paramref name="end"/>, with <paramref name="outputTokens"/> output tokens (the
-    /// server's <c>usage</c>, else a count of the text, else the content events).
+    /// server's <c>usage</c>, else the tokenizer's count of the text).
     /// </summary>
     public static CompletionTiming Of(CompletionStreamResult stream, long start, long end, int outputTokens, TimeProvider time)
     {

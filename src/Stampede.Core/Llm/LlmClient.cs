@@ -24,6 +24,7 @@ public sealed class LlmClient
 
     private readonly HttpSession _http;
     private readonly TimeProvider _time;
+    private LlmTokenizer _tokenizer = LlmTokenizer.Cl100kBase;
 
     internal LlmClient(HttpSession http, TimeProvider time)
     {
@@ -47,6 +48,17 @@ public sealed class LlmClient
     /// <summary>The path of the completions API, relative to the host.</summary>
     /// <value><c>/v1/completions</c>.</value>
     public string CompletionsPath { get; set; } = "/v1/completions";
+
+    /// <summary>
+    /// Counts the tokens of an answer, and of a prompt, when the server does not report them in <c>usage</c>
+    /// (llama.cpp's and Ollama's streams, some hosted APIs); the row's token source then says <c>tokenizer</c>.
+    /// </summary>
+    /// <value><see cref="LlmTokenizer.Cl100kBase"/>; set the model's own encoding where it is a tiktoken one.</value>
+    public LlmTokenizer Tokenizer
+    {
+        get => _tokenizer;
+        set => _tokenizer = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Asks the chat API for an answer to one user message.</summary>
     /// <param name="prompt">The user's message.</param>
@@ -79,7 +91,7 @@ public sealed class LlmClient
 
             writer.WriteEndArray();
         });
-        return SendAsync(ChatPath, body, request, name ?? "chat", chat: true);
+        return SendAsync(ChatPath, body, request, name ?? "chat", chat: true, tokenizer => CountMessages(tokenizer, messages));
     }
 
     /// <summary>Asks the completions API to continue <paramref name="prompt"/>.</summary>
@@ -91,7 +103,7 @@ public sealed class LlmClient
         ArgumentNullException.ThrowIfNull(prompt);
         request ??= LlmRequest.Default;
         byte[] body = Body(request, writer => writer.WriteString("prompt"u8, prompt));
-        return SendAsync(CompletionsPath, body, request, name ?? "completion", chat: false);
+        return SendAsync(CompletionsPath, body, request, name ?? "completion", chat: false, tokenizer => tokenizer.CountTokens(prompt));
     }
 
     /// <summary>The request body: the model, the caller's part, the stream settings, the generation settings, then the extra fields.</summary>
@@ -145,8 +157,21 @@ public sealed class LlmClient
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task<LlmResult> SendAsync(string path, byte[] body, LlmRequest request, string name, bool chat)
+    /// <summary>The tokens of the messages' contents; a chat template adds a few per message that no client can know.</summary>
+    private static int CountMessages(LlmTokenizer tokenizer, IReadOnlyList<ChatMessage> messages)
     {
+        int tokens = 0;
+        foreach (ChatMessage message in messages)
+        {
+            tokens += tokenizer.CountTokens(message.Content);
+        }
+
+        return tokens;
+    }
+
+    private async Task<LlmResult> SendAsync(string path, byte[] body, LlmRequest request, string name, bool chat, Func<LlmTokenizer, int> promptTokens)
+    {
+        LlmTokenizer tokenizer = _tokenizer;
         var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
@@ -159,12 +184,14 @@ public sealed class LlmClient
         if (!request.Stream)
         {
             HttpResult whole = await _http.SendAsync(message, name, check: null, request.Timeout).ConfigureAwait(false);
-            return Whole(whole, chat);
+            return Whole(whole, chat, tokenizer, promptTokens);
         }
 
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         CompletionStreamResult? streamed = null;
+        TokenCounts counts = default;
         long sent = _time.GetTimestamp();
+        long ended = 0;
         HttpResult result = await _http.SendStreamingAsync(
             message,
             name,
@@ -172,28 +199,38 @@ public sealed class LlmClient
             {
                 var counting = new CountingStream(stream);
                 streamed = await CompletionStream.ReadAsync(counting, _time, token).ConfigureAwait(false);
+                ended = _time.GetTimestamp(); // before counting tokens, which is not the server's time
                 long? first = streamed.ContentTimestamps.Count > 0 ? streamed.ContentTimestamps[0] : null;
+                counts = Counts(streamed, tokenizer, promptTokens);
                 var tokens = new StreamedTokens(
                     streamed.ContentTimestamps,
-                    streamed.CompletionTokens ?? streamed.ContentTimestamps.Count,
-                    streamed.CompletionTokens is not null,
-                    streamed.PromptTokens);
-                return new StreamedBody(counting.BytesRead, first, FailureOf(streamed), streamed.End == CompletionStreamEnd.Cancelled, tokens);
+                    counts.Output,
+                    counts.OutputSource == TokenSource.Usage,
+                    counts.Input);
+                return new StreamedBody(counting.BytesRead, first, FailureOf(streamed), streamed.End == CompletionStreamEnd.Cancelled, tokens, ended);
             },
             check: null,
             request.Timeout).ConfigureAwait(false);
-        long ended = _time.GetTimestamp();
         if (streamed is null)
         {
             // No stream was read: the request failed before a successful status (refused, 4xx/5xx, timeout).
-            return new LlmResult(result, null, null, string.Empty, null, null, TokenSource.None);
+            return new LlmResult(result, null, null, string.Empty, default);
         }
 
-        (int? output, TokenSource source) = streamed.CompletionTokens is { } tokens
-            ? (tokens, TokenSource.Usage)
-            : (streamed.ContentTimestamps.Count, TokenSource.ContentEvents);
-        CompletionTiming timing = CompletionTiming.Of(streamed, sent, ended, output ?? 0, _time);
-        return new LlmResult(result, streamed, timing, streamed.Text, streamed.PromptTokens, output, source);
+        CompletionTiming timing = CompletionTiming.Of(streamed, sent, ended, counts.Output, _time);
+        return new LlmResult(result, streamed, timing, streamed.Text, counts);
+    }
+
+    /// <summary>The server's counts where its usage chunk gave them, else the tokenizer's.</summary>
+    private static TokenCounts Counts(CompletionStreamResult streamed, LlmTokenizer tokenizer, Func<LlmTokenizer, int> promptTokens)
+    {
+        (int output, TokenSource outputSource) = streamed.CompletionTokens is { } completion
+            ? (completion, TokenSource.Usage)
+            : (tokenizer.CountTokens(streamed.Text), TokenSource.Tokenizer);
+        (int input, TokenSource inputSource) = streamed.PromptTokens is { } prompt
+            ? (prompt, TokenSource.Usage)
+            : (promptTokens(tokenizer), TokenSource.Tokenizer);
+        return new TokenCounts(input, inputSource, output, outputSource);
     }
 
     private static string? FailureOf(CompletionStreamResult stream) => stream.End switch
@@ -206,11 +243,11 @@ public sealed class LlmClient
     };
 
     /// <summary>A whole (not streamed) answer: its text and usage from the body.</summary>
-    private static LlmResult Whole(HttpResult result, bool chat)
+    private static LlmResult Whole(HttpResult result, bool chat, LlmTokenizer tokenizer, Func<LlmTokenizer, int> promptTokens)
     {
         if (!result.IsSuccess || result.Body.Length == 0)
         {
-            return new LlmResult(result, null, null, string.Empty, null, null, TokenSource.None);
+            return new LlmResult(result, null, null, string.Empty, default);
         }
 
         try
@@ -236,11 +273,16 @@ public sealed class LlmClient
                 output = usage.TryGetProperty("completion_tokens", out JsonElement c) && c.TryGetInt32(out int ct) ? ct : null;
             }
 
-            return new LlmResult(result, null, null, text, prompt, output, output is null ? TokenSource.None : TokenSource.Usage);
+            var counts = new TokenCounts(
+                prompt ?? promptTokens(tokenizer),
+                prompt is null ? TokenSource.Tokenizer : TokenSource.Usage,
+                output ?? tokenizer.CountTokens(text),
+                output is null ? TokenSource.Tokenizer : TokenSource.Usage);
+            return new LlmResult(result, null, null, text, counts);
         }
         catch (JsonException)
         {
-            return new LlmResult(result, null, null, Encoding.UTF8.GetString(result.Body), null, null, TokenSource.None);
+            return new LlmResult(result, null, null, Encoding.UTF8.GetString(result.Body), default);
         }
     }
 }

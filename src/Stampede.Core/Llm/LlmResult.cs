@@ -2,31 +2,38 @@ using Stampede.Http;
 
 namespace Stampede.Llm;
 
-/// <summary>Where an answer's output token count came from.</summary>
+/// <summary>Where a token count came from.</summary>
 public enum TokenSource
 {
-    /// <summary>No count: the request failed before an answer, or a whole answer without <c>usage</c>.</summary>
+    /// <summary>No count: the request failed before an answer.</summary>
     None,
 
-    /// <summary>The server's <c>usage.completion_tokens</c>.</summary>
+    /// <summary>The server's <c>usage</c> (<c>prompt_tokens</c>, <c>completion_tokens</c>).</summary>
     Usage,
 
-    /// <summary>The number of content events: one token each on vLLM, TGI and SGLang, an estimate elsewhere.</summary>
-    ContentEvents,
+    /// <summary>
+    /// <see cref="LlmClient.Tokenizer"/>, counting the text because the server sent no usage: exact for a model of that
+    /// encoding, an estimate for others.
+    /// </summary>
+    Tokenizer,
 }
+
+/// <summary>One answer's token counts and where each came from.</summary>
+internal readonly record struct TokenCounts(int Input, TokenSource InputSource, int Output, TokenSource OutputSource);
 
 /// <summary>The outcome of one request made through <see cref="LlmClient"/>.</summary>
 public sealed class LlmResult
 {
-    internal LlmResult(HttpResult http, CompletionStreamResult? stream, CompletionTiming? timing, string text, int? inputTokens, int? outputTokens, TokenSource outputTokenSource)
+    internal LlmResult(HttpResult http, CompletionStreamResult? stream, CompletionTiming? timing, string text, TokenCounts counts)
     {
         Http = http;
         Stream = stream;
         Timing = timing;
         Text = text;
-        InputTokens = inputTokens;
-        OutputTokens = outputTokens;
-        OutputTokenSource = outputTokenSource;
+        InputTokenSource = counts.InputSource;
+        OutputTokenSource = counts.OutputSource;
+        InputTokens = counts.InputSource == TokenSource.None ? null : counts.Input;
+        OutputTokens = counts.OutputSource == TokenSource.None ? null : counts.Output;
     }
 
     /// <summary>The HTTP request as recorded: status, failure reason, response time (the whole generation).</summary>
@@ -41,10 +48,13 @@ public sealed class LlmResult
     /// <summary>The answer's text (so far, when the stream broke off).</summary>
     public string Text { get; }
 
-    /// <summary>Prompt tokens, from the server's <c>usage</c>.</summary>
+    /// <summary>Prompt tokens (see <see cref="InputTokenSource"/>); <see langword="null"/> when the request failed before an answer.</summary>
     public int? InputTokens { get; }
 
-    /// <summary>Output tokens (see <see cref="OutputTokenSource"/>).</summary>
+    /// <summary>Where <see cref="InputTokens"/> came from.</summary>
+    public TokenSource InputTokenSource { get; }
+
+    /// <summary>Output tokens (see <see cref="OutputTokenSource"/>); <see langword="null"/> when the request failed before an answer.</summary>
     public int? OutputTokens { get; }
 
     /// <summary>Where <see cref="OutputTokens"/> came from.</summary>

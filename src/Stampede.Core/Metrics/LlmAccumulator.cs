@@ -73,7 +73,7 @@ internal sealed class LlmAccumulator
             InputTokensMean = _inputCounted == 0 ? null : Math.Round(_inputTokens / (double)_inputCounted, 3),
             OutputTokensPerSecond = seconds <= 0 ? 0 : _tokens.Sum / span,
             RequestsPerSecond = seconds <= 0 ? 0 : _requests / span,
-            TokenSource = _fromUsage == _requests ? "usage" : _fromUsage == 0 ? "content-events" : "mixed",
+            TokenSource = _fromUsage == _requests ? "usage" : _fromUsage == 0 ? "tokenizer" : "mixed",
             Goodput = Goodput is null ? null : new GoodputStats
             {
                 Bounds = Goodput.Expression,

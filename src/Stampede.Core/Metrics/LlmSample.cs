@@ -18,7 +18,7 @@ internal sealed class LlmSample
     /// <summary>Each content event's arrival, in order; at least one.</summary>
     public required IReadOnlyList<long> ContentTimestamps { get; init; }
 
-    /// <summary>Output tokens: the server's usage, else the content events.</summary>
+    /// <summary>Output tokens: the server's usage, else the tokenizer's count of the text.</summary>
     public required int OutputTokens { get; init; }
 
     /// <summary>Whether <see cref="OutputTokens"/> came from the server's usage.</summary>

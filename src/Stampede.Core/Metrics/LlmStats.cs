@@ -39,7 +39,7 @@ public sealed record LlmStats
     /// <summary>Completed streams per second of the span.</summary>
     public double RequestsPerSecond { get; init; }
 
-    /// <summary>Where the output token counts came from: <c>usage</c> (the server's), <c>content-events</c> (one per event), or <c>mixed</c>.</summary>
+    /// <summary>Where the output token counts came from: <c>usage</c> (the server's), <c>tokenizer</c> (the client's tokenizer counted the text: the server sent no usage), or <c>mixed</c>.</summary>
     public string TokenSource { get; init; } = "usage";
 
     /// <summary>The streams that met every <c>--goodput</c> bound; <see langword="null"/> without <c>--goodput</c>.</summary>

@@ -105,9 +105,9 @@ internal static partial class HtmlReportWriter
             <dt>e2e</dt>
             <dd>End-to-end latency: from the stream's intended start to <code>data: [DONE]</code>. Only streams that completed count; a failed stream is a failed request of its row.</dd>
             <dt>Output tokens, input tokens, output tokens/s</dt>
-            <dd>Output tokens of a stream are the server's <code>usage.completion_tokens</code>, else its number of content events (one token an event on vLLM, TGI and SGLang); input tokens are the server's <code>usage.prompt_tokens</code>, averaged over the streams that reported them. Output tokens/s is the output tokens of the completed streams over the run's duration (in the charts, over the second in which each stream ended).</dd>
+            <dd>Output tokens of a stream are the server's <code>usage.completion_tokens</code>, else the client's tokenizer's count of the streamed text (<code>cl100k_base</code> unless the scenario sets another: exact for models of that encoding, an estimate for others); input tokens likewise, the server's <code>usage.prompt_tokens</code>, else the tokenizer's count of the prompt's messages. Output tokens/s is the output tokens of the completed streams over the run's duration (in the charts, over the second in which each stream ended).</dd>
             <dt>Token source</dt>
-            <dd>Where a row's output token counts came from: <em>usage</em> (the server's usage chunk), <em>content-events</em> (one token a content event), or <em>mixed</em> (some streams each way).</dd>
+            <dd>Where a row's output token counts came from: <em>usage</em> (the server's usage chunk), <em>tokenizer</em> (the client counted the text: the server sent no usage), or <em>mixed</em> (some streams each way).</dd>
 
         """;
 }

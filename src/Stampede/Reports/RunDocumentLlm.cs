@@ -30,7 +30,7 @@ internal sealed record RunDocumentLlm
     /// <summary>Completed streams per second of the span.</summary>
     public required double RequestsPerSecond { get; init; }
 
-    /// <summary>Where the output token counts came from: <c>usage</c>, <c>content-events</c> or <c>mixed</c>.</summary>
+    /// <summary>Where the output token counts came from: <c>usage</c>, <c>tokenizer</c> or <c>mixed</c>.</summary>
     public required string TokenSource { get; init; }
 
     /// <summary>Goodput with <c>--goodput</c>; null without.</summary>

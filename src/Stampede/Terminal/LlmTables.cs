@@ -76,7 +76,7 @@ internal static class LlmTables
         string sources = string.Join(", ", rows.Select(r => r.Llm!.TokenSource).Distinct());
         yield return new Markup(Markup.Escape(
             $"TTFT: to the first token; ITL: every gap between tokens; TPOT: (e2e − TTFT) / (output tokens − 1); e2e: to the end of the stream. "
-            + $"Output tokens from {(sources == "usage" ? "the server's usage" : sources == "content-events" ? "the content events (the server sent no usage)" : "the server's usage where sent, else the content events")}; "
+            + $"Output tokens from {(sources == "usage" ? "the server's usage" : sources == "tokenizer" ? "the client's tokenizer (the server sent no usage)" : "the server's usage where sent, else the client's tokenizer")}; "
             + "failed streams are counted as failures above and left out here.") + Environment.NewLine);
     }
 

@@ -12,7 +12,7 @@ internal static partial class DashboardEvents
     /// <c>tpotP99Ms</c>, <c>e2eP50Ms</c>, <c>e2eP99Ms</c> (ms from the request's intended start; null where the
     /// distribution is empty, e.g. TPOT when every stream had one token), <c>outputTokensMean</c>,
     /// <c>inputTokensMean</c> (null when no server reported prompt tokens), <c>outputTokensPerSecond</c> (over the
-    /// run so far) and <c>tokenSource</c> (<c>usage</c>, <c>content-events</c>, <c>mixed</c>).
+    /// run so far) and <c>tokenSource</c> (<c>usage</c>, <c>tokenizer</c>, <c>mixed</c>).
     /// </summary>
     private static void WriteLlm(Utf8JsonWriter json, LlmStats? llm)
     {

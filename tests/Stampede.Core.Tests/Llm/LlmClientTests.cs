@@ -73,6 +73,31 @@ public sealed class LlmClientTests
         authorization.ShouldBe("Bearer test-key");
     }
 
+    [Fact]
+    public async Task ChatAsync_ServerSendsNoUsage_TheTokenizerCountsTheAnswerAndThePrompt()
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync(context => ServeAsync(context, new(), "no-usage"));
+
+        (RunResult run, LlmResult result) = await RunAsync(server.Address, "no-usage");
+
+        result.Succeeded.ShouldBeTrue(result.Http.Error);
+        result.OutputTokenSource.ShouldBe(TokenSource.Tokenizer);
+        result.InputTokenSource.ShouldBe(TokenSource.Tokenizer);
+        string answer = string.Concat(Tokens);
+        int answerTokens = LlmTokenizer.Cl100kBase.CountTokens(answer);
+        answerTokens.ShouldNotBe(Tokens.Length); // " p99" and " 99th" are more than one token each: the count is not the events'
+        result.OutputTokens.ShouldBe(answerTokens);
+        result.InputTokens.ShouldBe(LlmTokenizer.Cl100kBase.CountTokens("What is a p99?"));
+        CompletionTiming timing = result.Timing.ShouldNotBeNull();
+        timing.OutputTokens.ShouldBe(answerTokens);
+        timing.TimePerOutputToken!.Value.TotalMilliseconds.ShouldBe((timing.EndToEnd - timing.TimeToFirstToken!.Value).TotalMilliseconds / (answerTokens - 1), 1e-3);
+
+        LlmStats llm = run.Stats.Rows.Single(r => r.Key.Name == "chat short").Llm.ShouldNotBeNull();
+        llm.OutputTokensTotal.ShouldBe(answerTokens);
+        llm.InputTokensTotal.ShouldBe(result.InputTokens!.Value);
+        llm.TokenSource.ShouldBe("tokenizer");
+    }
+
     [Theory]
     [InlineData("error", "StreamError: the server sent an error mid-stream: KV cache exhausted")]
     [InlineData("drop", "ResponseEnded: the connection failed mid-stream")]
@@ -149,7 +174,11 @@ public sealed class LlmClientTests
             await SendAsync(JsonSerializer.Serialize(new { choices = new[] { new { index = 0, delta = new { content = Tokens[i] } } } }));
         }
 
-        await SendAsync("""{"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":6,"total_tokens":18}}""");
+        if (mode != "no-usage")
+        {
+            await SendAsync("""{"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":6,"total_tokens":18}}""");
+        }
+
         await context.Response.WriteAsync("data: [DONE]\n\n");
         return true;
     }

@@ -76,7 +76,7 @@ public sealed class MetricsAggregatorLlmTests
         llm.TtftMs.Min.ShouldBe(250);
         llm.E2eMs.Min.ShouldBe(300);
         llm.TpotMs.Min.ShouldBe(50);
-        llm.TokenSource.ShouldBe("content-events");
+        llm.TokenSource.ShouldBe("tokenizer");
         llm.InputTokensMean.ShouldBeNull();
     }
 

@@ -50,7 +50,7 @@ public sealed partial class HtmlReportLlmTests
         rows.Select(r => r[1]).ShouldBe(["chat", "complete", "Aggregated"]);
         rows.Select(r => r[2]).ShouldBe(["4", "1", "5"]);
         rows[1][13].ShouldBe("–", "a row whose server reported no usage has no input tokens");
-        rows[1][15].ShouldBe("content-events");
+        rows[1][15].ShouldBe("tokenizer");
         rows[2][15].ShouldBe("mixed");
         html.ShouldContain("<tr class=\"total\"><td></td><td>Aggregated</td>");
     }

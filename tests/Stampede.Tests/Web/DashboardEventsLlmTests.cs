@@ -63,7 +63,7 @@ public sealed class DashboardEventsLlmTests
         }
 
         llm.GetProperty("outputTokensMean").GetDouble().ShouldBe(1);
-        llm.GetProperty("tokenSource").GetString().ShouldBe("content-events");
+        llm.GetProperty("tokenSource").GetString().ShouldBe("tokenizer");
     }
 
     [Fact]

@@ -229,7 +229,7 @@
   // before the run's first stream); the table is every row with streams, and the aggregate.
   var llmSeries = { ttftP50: [], ttftP95: [], outputTokensPerSecond: [] };
   var llmChart = null;
-  var tokenSources = { usage: "server usage", "content-events": "content events", mixed: "mixed" };
+  var tokenSources = { usage: "server usage", tokenizer: "tokenizer", mixed: "mixed" };
 
   function appendLlm(v, before) {
     var points = v.points.llm || {};
