@@ -4,7 +4,7 @@ using Stampede.Tool.Commands;
 
 namespace Stampede.Tool;
 
-/// <summary>The <c>stampede</c> command: run a scenario file, write a starter one, the demo, the demo server alone, reports re-rendered from run documents, runs compared.</summary>
+/// <summary>The <c>stampede</c> command: run a scenario file, write a starter one, the demo, the demo server alone, reports re-rendered from run documents, runs compared, an LLM server benchmarked.</summary>
 internal static class StampedeTool
 {
     public static async Task<int> RunAsync(string[] args)
@@ -13,6 +13,14 @@ internal static class StampedeTool
         if (RunCommand.TrySplit(args) is { } run)
         {
             return await RunCommand.RunAsync(run, Console.Error, CancellationToken.None);
+        }
+
+        // `stampede llm …` reads its own flags and hands every other one to the run it starts.
+        if (LlmCommand.TrySplit(args) is { } llm)
+        {
+            return llm.Settings is { } settings
+                ? await LlmCommand.RunAsync(settings, Spectre.Console.AnsiConsole.Console, Console.Error, Environment.GetEnvironmentVariables(), CancellationToken.None)
+                : await StampedeApp.UsageErrorAsync(Console.Error, [$"llm: {llm.Error}"]);
         }
 
         ParseResult result = CreateRoot().Parse(args);
@@ -41,6 +49,7 @@ internal static class StampedeTool
             ServeDemoCommand.Create(),
             ReportCommand.Create(),
             CompareCommand.Create(),
+            LlmCommand.Create(),
         };
         ToolHelp.Apply(root);
         return root;

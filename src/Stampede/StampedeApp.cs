@@ -40,6 +40,13 @@ public static partial class StampedeApp
     public static Task<int> RunAsync(string[] args, params Type[] userTypes) =>
         RunAsync(args, userTypes, AnsiConsole.Console, Console.Error, Environment.GetEnvironmentVariables(), TimeProvider.System, CancellationToken.None);
 
+    /// <summary>
+    /// More of the end-of-run summary, written after the statistics and checks: a host that runs scenarios in-process
+    /// (<c>stampede llm</c>) adds its own figures this way. Flows with the run that sets it, so runs side by side in one
+    /// process (the tests) do not see each other's.
+    /// </summary>
+    internal static AsyncLocal<Func<RunReport, IEnumerable<IRenderable>>?> SummaryExtension { get; } = new();
+
     /// <summary>Stampede's version.</summary>
     public static string Version { get; } =
         typeof(StampedeApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -238,6 +245,11 @@ public static partial class StampedeApp
         };
 
         foreach (IRenderable part in StatsTables.Summary(result).Concat(GateTables.Summary(checks)))
+        {
+            console.Write(part);
+        }
+
+        foreach (IRenderable part in SummaryExtension.Value?.Invoke(report) ?? [])
         {
             console.Write(part);
         }

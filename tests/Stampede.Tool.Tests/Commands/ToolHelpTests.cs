@@ -15,7 +15,7 @@ public sealed class ToolHelpTests
         help.Output.ShouldStartWith("Usage: stampede [command] [options]");
         help.Output.ShouldNotContain("Stampede.Tool");
         string[] lines = help.Output.Split('\n');
-        foreach (string command in new[] { "run", "new", "demo", "serve-demo", "report", "compare" })
+        foreach (string command in new[] { "run", "new", "demo", "serve-demo", "report", "compare", "llm" })
         {
             lines.Count(line => Regex.IsMatch(line, $@"^  {Regex.Escape(command)}( |$)")).ShouldBe(1, $"one line for {command} in:\n{help.Output}");
         }

@@ -15,7 +15,7 @@ public sealed class StampedeToolTests
     [InlineData(new[] { "serve-demo", "--max-body", "0KB" }, "--max-body: '0KB' is not valid; give a size in bytes, e.g. 20MB, 512KB or 1048576.")]
     [InlineData(new[] { "demo", "--run-time", "5x" }, "--run-time: '5x' is not valid; give a positive duration such as 90s, 5m, 1h30m, 500ms or a number of seconds.")]
     [InlineData(new[] { "demo", "--run-time", "0s" }, "--run-time: '0s' is not valid; give a positive duration such as 90s, 5m, 1h30m, 500ms or a number of seconds.")]
-    [InlineData(new[] { "frobnicate" }, "unknown command frobnicate; give one of run, new, demo, serve-demo, report, compare.")]
+    [InlineData(new[] { "frobnicate" }, "unknown command frobnicate; give one of run, new, demo, serve-demo, report, compare, llm.")]
     [InlineData(new[] { "reprot", "run.json" }, "unknown command reprot; did you mean report?")]
     [InlineData(new[] { "compare", "base.json" }, "compare: no current given; give the run being judged, of either kind.")]
     [InlineData(new[] { "report" }, "report: no document given; give the run's JSON document, as written by --json.")]
@@ -33,7 +33,7 @@ public sealed class StampedeToolTests
         (int exitCode, string[] errors) = await RunAsync(["--frobnicate"]);
 
         exitCode.ShouldBe(2);
-        errors.ShouldBe(["error: unknown option --frobnicate", "error: no command given; give one of run, new, demo, serve-demo, report, compare."]);
+        errors.ShouldBe(["error: unknown option --frobnicate", "error: no command given; give one of run, new, demo, serve-demo, report, compare, llm."]);
     }
 
     [Fact]
