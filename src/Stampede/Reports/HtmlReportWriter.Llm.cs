@@ -33,6 +33,8 @@ internal static partial class HtmlReportWriter
             return string.Empty;
         }
 
+        List<(RunDocumentRow Row, RunDocumentLlm Llm, bool Total)> rows = LlmRows(document);
+        string? goodputBounds = rows.Select(r => r.Llm.Goodput?.Bounds).FirstOrDefault(b => b is not null);
         var html = new StringBuilder();
         html.Append("<section id=\"llm\">\n  <h2>LLM streams</h2>\n");
         html.Append("<p class=\"hint\">Streamed completions that reached <code>[DONE]</code>, timed as vLLM's benchmark times them; failed streams are counted as failed requests in Statistics and left out here.</p>\n");
@@ -40,8 +42,13 @@ internal static partial class HtmlReportWriter
         html.Append("<th class=\"num\">TTFT p50 (ms)</th><th class=\"num\">TTFT p90 (ms)</th><th class=\"num\">TTFT p99 (ms)</th><th class=\"num\">ITL p50 (ms)</th><th class=\"num\">ITL p99 (ms)</th>");
         html.Append("<th class=\"num\">TPOT p50 (ms)</th><th class=\"num\">TPOT p99 (ms)</th><th class=\"num\">e2e p50 (ms)</th><th class=\"num\">e2e p99 (ms)</th>");
         html.Append("<th class=\"num\">Output tokens (mean)</th><th class=\"num\">Input tokens (mean)</th><th class=\"num\">Output tokens/s</th><th>Token source</th>");
+        if (goodputBounds is not null)
+        {
+            html.Append("<th class=\"num\">Goodput</th><th class=\"num\">Good streams/s</th>");
+        }
+
         html.Append("</tr></thead><tbody>\n");
-        foreach ((RunDocumentRow row, RunDocumentLlm llm, bool isTotal) in LlmRows(document))
+        foreach ((RunDocumentRow row, RunDocumentLlm llm, bool isTotal) in rows)
         {
             html.Append(isTotal ? "<tr class=\"total\">" : "<tr>");
             html.Append(s_invariant, $"<td>{Encode(row.Method)}</td><td>{Encode(row.Name)}</td>");
@@ -58,10 +65,22 @@ internal static partial class HtmlReportWriter
             Num(html, llm.OutputTokens.PerRequest.Count == 0 ? "–" : Tokens(llm.OutputTokens.PerRequest.Mean));
             Num(html, llm.InputTokens.Mean is { } input ? Tokens(input) : "–");
             Num(html, Rate(llm.OutputTokensPerSecond));
-            html.Append(s_invariant, $"<td>{Encode(llm.TokenSource)}</td></tr>\n");
+            html.Append(s_invariant, $"<td>{Encode(llm.TokenSource)}</td>");
+            if (goodputBounds is not null)
+            {
+                Num(html, llm.Goodput is { } goodput ? string.Create(s_invariant, $"{goodput.Share * 100:0.#}% ({Count(goodput.Requests)})") : "–");
+                Num(html, llm.Goodput is { } rate ? Rate(rate.PerSecond) : "–");
+            }
+
+            html.Append("</tr>\n");
         }
 
         html.Append("</tbody></table></div>\n");
+        if (goodputBounds is not null)
+        {
+            html.Append(s_invariant, $"<p class=\"hint\" id=\"llm-goodput\">Goodput: the share (and count) of completed streams that met every bound of <code>--goodput {Encode(goodputBounds)}</code>, and how many such streams a second.</p>\n");
+        }
+
         html.Append("""
             <div class="grid-2">
               <figure>
@@ -106,6 +125,8 @@ internal static partial class HtmlReportWriter
             <dd>End-to-end latency: from the stream's intended start to <code>data: [DONE]</code>. Only streams that completed count; a failed stream is a failed request of its row.</dd>
             <dt>Output tokens, input tokens, output tokens/s</dt>
             <dd>Output tokens of a stream are the server's <code>usage.completion_tokens</code>, else the client's tokenizer's count of the streamed text (<code>cl100k_base</code> unless the scenario sets another: exact for models of that encoding, an estimate for others); input tokens likewise, the server's <code>usage.prompt_tokens</code>, else the tokenizer's count of the prompt's messages. Output tokens/s is the output tokens of the completed streams over the run's duration (in the charts, over the second in which each stream ended).</dd>
+            <dt>Goodput</dt>
+            <dd>With <code>--goodput</code>: the completed streams that met every per-request bound (TTFT, TPOT, e2e), their share of the completed streams and their rate over the run, as DistServe defines it and vLLM's benchmark measures it. A run without <code>--goodput</code> has no goodput columns.</dd>
             <dt>Token source</dt>
             <dd>Where a row's output token counts came from: <em>usage</em> (the server's usage chunk), <em>tokenizer</em> (the client counted the text: the server sent no usage), or <em>mixed</em> (some streams each way).</dd>
 

@@ -12,7 +12,9 @@ internal static partial class DashboardEvents
     /// <c>tpotP99Ms</c>, <c>e2eP50Ms</c>, <c>e2eP99Ms</c> (ms from the request's intended start; null where the
     /// distribution is empty, e.g. TPOT when every stream had one token), <c>outputTokensMean</c>,
     /// <c>inputTokensMean</c> (null when no server reported prompt tokens), <c>outputTokensPerSecond</c> (over the
-    /// run so far) and <c>tokenSource</c> (<c>usage</c>, <c>tokenizer</c>, <c>mixed</c>).
+    /// run so far), <c>tokenSource</c> (<c>usage</c>, <c>tokenizer</c>, <c>mixed</c>) and, with <c>--goodput</c>,
+    /// <c>goodput</c>: <c>bounds</c> (as written), <c>requests</c> (streams that met every bound), <c>share</c> (0 to
+    /// 1) and <c>perSecond</c> (over the run so far).
     /// </summary>
     private static void WriteLlm(Utf8JsonWriter json, LlmStats? llm)
     {
@@ -36,6 +38,16 @@ internal static partial class DashboardEvents
         WriteFinite(json, "inputTokensMean", llm.InputTokensMean is { } input ? Math.Round(input, 2) : null);
         WriteFinite(json, "outputTokensPerSecond", Math.Round(llm.OutputTokensPerSecond, 2));
         json.WriteString("tokenSource", llm.TokenSource);
+        if (llm.Goodput is { } goodput)
+        {
+            json.WriteStartObject("goodput");
+            json.WriteString("bounds", goodput.Bounds);
+            json.WriteNumber("requests", goodput.GoodRequests);
+            WriteFinite(json, "share", Math.Round(goodput.Share, 4));
+            WriteFinite(json, "perSecond", Math.Round(goodput.PerSecond, 3));
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
     }
 

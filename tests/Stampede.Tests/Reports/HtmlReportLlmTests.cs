@@ -56,6 +56,32 @@ public sealed partial class HtmlReportLlmTests
     }
 
     [Fact]
+    public void Render_WithGoodput_AddsItsShareCountAndRateAndNamesTheBounds()
+    {
+        // TTFT 100, 200, 300, 400 ms over a 4 s run: two streams are under 250 ms.
+        RunDocument document = RunDocumentMapper.ToDocument(FourStreams("ttft<250ms,tpot<50ms").Build(TimeSpan.FromSeconds(4)));
+
+        string html = HtmlReportWriter.Render(document);
+
+        html.ShouldContain("<th class=\"num\">Goodput</th><th class=\"num\">Good streams/s</th>");
+        List<List<string>> rows = LlmTable(html);
+        rows[0].Count.ShouldBe(18);
+        rows[0][16..].ShouldBe(["50% (2)", "0.50"]);
+        html.ShouldContain("<code>--goodput ttft&lt;250ms,tpot&lt;50ms</code>");
+        html.ShouldContain("<dt>Goodput</dt>");
+    }
+
+    [Fact]
+    public void Render_WithoutGoodput_HasNoGoodputColumns()
+    {
+        string html = HtmlReportWriter.Render(RunDocumentMapper.ToDocument(FourStreams().Build(TimeSpan.FromSeconds(4))));
+
+        html.ShouldNotContain("Goodput</th>");
+        html.ShouldNotContain("id=\"llm-goodput\"");
+        LlmTable(html)[0].Count.ShouldBe(16);
+    }
+
+    [Fact]
     public void Render_RunWithStreams_DefinesTheLlmTerms()
     {
         string html = HtmlReportWriter.Render(RunDocumentMapper.ToDocument(FourStreams().Build(TimeSpan.FromSeconds(4))));
@@ -126,9 +152,15 @@ public sealed partial class HtmlReportLlmTests
     }
 
     /// <summary>A /health request and four streams of "chat": TTFT 100, 200, 300, 400 ms, then 9 more tokens 10 ms apart (20 prompt tokens each).</summary>
-    internal static RunReportBuilder FourStreams()
+    internal static RunReportBuilder FourStreams(string? goodput = null)
     {
-        RunReportBuilder builder = new RunReportBuilder().Request("GET", "/health", TimeSpan.FromSeconds(0.1), 2 * Ms);
+        RunReportBuilder builder = new();
+        if (goodput is not null)
+        {
+            builder.WithGoodput(goodput);
+        }
+
+        builder.Request("GET", "/health", TimeSpan.FromSeconds(0.1), 2 * Ms);
         for (int i = 0; i < 4; i++)
         {
             builder.LlmStream("chat", TimeSpan.FromSeconds(0.5 * i), (i + 1) * 100 * Ms, 10 * Ms, tokens: 10);

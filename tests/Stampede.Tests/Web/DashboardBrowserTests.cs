@@ -246,7 +246,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var requests = new ConcurrentQueue<string>();
         var problems = new ConcurrentQueue<string>();
         await using IBrowserContext context = await NewContextAsync(origin, requests);
-        StatsSnapshot stats = DashboardEventsLlmTests.WithStreams();
+        StatsSnapshot stats = DashboardEventsLlmTests.WithStreams("ttft<250ms,tpot<50ms");
         string running = DashboardEvents.Write(new DashboardView { Version = 1, RunId = 1, State = DashboardRunState.Running, TargetUsers = 1, Stats = stats }, 0, out int points);
         string stopped = DashboardEvents.Write(new DashboardView { Version = 2, RunId = 1, State = DashboardRunState.Stopped, TargetUsers = 1, Stats = stats }, points, out _);
         await context.RouteAsync(origin + "/events", route => route.FulfillAsync(new()
@@ -272,7 +272,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await page.IsVisibleAsync("#llm")).ShouldBeTrue();
         ILocator rows = page.Locator("#llm-table tbody tr");
         (await rows.CountAsync()).ShouldBe(2);
-        (await rows.Nth(0).InnerTextAsync()).ShouldBe("POST\tchat\t4\t200.1\t400\t400\t10\t10\t10\t10\t290\t490\t10\t20\t10\tserver usage");
+        (await rows.Nth(0).InnerTextAsync()).ShouldBe("POST\tchat\t4\t200.1\t400\t400\t10\t10\t10\t10\t290\t490\t10\t20\t10\tserver usage\t50% (2), 0.5/s");
+        (await page.IsVisibleAsync("#llm-goodput-head")).ShouldBeTrue();
+        (await page.InnerTextAsync("#llm-goodput")).ShouldContain("--goodput ttft<250ms,tpot<50ms");
         (await rows.Nth(1).InnerTextAsync()).ShouldStartWith("\tAggregated\t4\t200.1");
         (await page.InnerTextAsync("#llm-table")).ShouldNotContain("/health");
 

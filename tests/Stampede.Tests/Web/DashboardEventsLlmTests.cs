@@ -67,6 +67,37 @@ public sealed class DashboardEventsLlmTests
     }
 
     [Fact]
+    public void Write_WithGoodput_EachStreamingRowCarriesItsBoundsCountShareAndRate()
+    {
+        // TTFT 100 … 400 ms, one stream a second over 4 s: two met ttft<250ms.
+        JsonElement e = Write(Running(WithStreams("ttft<250ms,tpot<50ms")));
+
+        JsonElement[] rows = [.. e.GetProperty("rows").EnumerateArray()];
+        rows[0].TryGetProperty("llm", out _).ShouldBeFalse();
+        foreach (JsonElement row in rows[1..])
+        {
+            JsonElement goodput = row.GetProperty("llm").GetProperty("goodput");
+            goodput.GetProperty("bounds").GetString().ShouldBe("ttft<250ms,tpot<50ms");
+            goodput.GetProperty("requests").GetInt64().ShouldBe(2);
+            goodput.GetProperty("share").GetDouble().ShouldBe(0.5);
+            goodput.GetProperty("perSecond").GetDouble().ShouldBe(0.5, tolerance: 0.001);
+        }
+    }
+
+    [Fact]
+    public void Write_WithoutGoodput_HasNoGoodputObject()
+    {
+        JsonElement e = Write(Running(WithStreams()));
+
+        JsonElement[] streaming = [.. e.GetProperty("rows").EnumerateArray().Where(r => r.TryGetProperty("llm", out _))];
+        streaming.Length.ShouldBe(2);
+        foreach (JsonElement row in streaming)
+        {
+            row.GetProperty("llm").TryGetProperty("goodput", out _).ShouldBeFalse();
+        }
+    }
+
+    [Fact]
     public void Write_RunWithStreams_PointsCarryEachSecondsTtftAndTokenThroughputAlignedWithTheTimeAxis()
     {
         StatsSnapshot stats = WithStreams();
@@ -138,9 +169,15 @@ public sealed class DashboardEventsLlmTests
     }
 
     /// <summary>A GET and four streams of "chat", one a second, each completed within its second (see the first test).</summary>
-    internal static StatsSnapshot WithStreams()
+    internal static StatsSnapshot WithStreams(string? goodput = null)
     {
-        RunReportBuilder builder = new RunReportBuilder().Request("GET", "/health", TimeSpan.FromSeconds(0.05), 2 * Ms);
+        RunReportBuilder builder = new();
+        if (goodput is not null)
+        {
+            builder.WithGoodput(goodput);
+        }
+
+        builder.Request("GET", "/health", TimeSpan.FromSeconds(0.05), 2 * Ms);
         for (int i = 0; i < 4; i++)
         {
             builder.LlmStream("chat", TimeSpan.FromSeconds(i), (i + 1) * 100 * Ms, 10 * Ms, tokens: 10);

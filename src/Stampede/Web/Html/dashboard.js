@@ -270,14 +270,26 @@
       return;
     }
 
+    // With --goodput: one more column (share, count, rate of the streams that met every bound) and the bounds below.
+    var withGoodput = rows.filter(function (r) { return r.llm.goodput; });
+    var goodputBounds = withGoodput.length ? withGoodput[0].llm.goodput.bounds : null;
+    $("llm-goodput-head").hidden = !goodputBounds;
+    $("llm-goodput").hidden = !goodputBounds;
+    $("llm-goodput").textContent = goodputBounds
+      ? "Goodput: the share (count) of completed streams that met every bound of --goodput " + goodputBounds + ", then their rate (streams/s)."
+      : "";
     fill("llm-table", rows.map(function (r) {
       var l = r.llm;
-      return row([
+      var cells = [
         r.method, r.name, fmt(l.requests, 0), fmt(l.ttftP50Ms, 1), fmt(l.ttftP95Ms, 1), fmt(l.ttftP99Ms, 1),
         fmt(l.itlP50Ms, 1), fmt(l.itlP99Ms, 1), fmt(l.tpotP50Ms, 1), fmt(l.tpotP99Ms, 1), fmt(l.e2eP50Ms, 1), fmt(l.e2eP99Ms, 1),
         fmt(l.outputTokensMean, 1), fmt(l.inputTokensMean, 1), fmt(l.outputTokensPerSecond, 1), tokenSources[l.tokenSource] || l.tokenSource,
-      ], r.name === "Aggregated" && r.method === "" ? "total" : "");
-    }), "", 16);
+      ];
+      if (goodputBounds) {
+        cells.push(l.goodput ? fmt(l.goodput.share * 100, 1) + "% (" + fmt(l.goodput.requests, 0) + "), " + fmt(l.goodput.perSecond, 2) + "/s" : "–");
+      }
+      return row(cells, r.name === "Aggregated" && r.method === "" ? "total" : "");
+    }), "", goodputBounds ? 17 : 16);
 
     var data = [series.time, llmSeries.ttftP50, llmSeries.ttftP95, llmSeries.outputTokensPerSecond];
     if (llmChart) {
