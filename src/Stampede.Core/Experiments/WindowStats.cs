@@ -45,8 +45,14 @@ internal static class WindowStats
         double sum = 0;
         double min = double.PositiveInfinity;
         double max = 0;
+        var llm = new List<LlmStats>();
         foreach (RowStats part in parts)
         {
+            if (part.Llm is { } streams)
+            {
+                llm.Add(streams);
+            }
+
             if (part.Requests == 0)
             {
                 continue;
@@ -73,7 +79,7 @@ internal static class WindowStats
 
         if (requests == 0)
         {
-            return new RowStats { Key = key };
+            return new RowStats { Key = key, Llm = MergeLlm(llm, seconds) };
         }
 
         PercentileValue[] percentiles = merged is null ? [] :
@@ -93,6 +99,85 @@ internal static class WindowStats
             RequestsPerSecond = requests / seconds,
             FailuresPerSecond = failures / seconds,
             Histogram = merged is null ? null : HistogramCodec.Encode(merged),
+            Llm = MergeLlm(llm, seconds),
         };
+    }
+
+    /// <summary>The LLM statistics of the span: each distribution's histograms merged, counts and tokens summed; null without streams.</summary>
+    private static LlmStats? MergeLlm(List<LlmStats> parts, double seconds)
+    {
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        long requests = parts.Sum(p => p.Requests);
+        long inputCounted = parts.Sum(p => p.InputTokensCounted);
+        long inputTokens = parts.Sum(p => p.InputTokensTotal);
+        long outputTokens = parts.Sum(p => p.OutputTokensTotal);
+        string[] sources = [.. parts.Select(p => p.TokenSource).Distinct(StringComparer.Ordinal)];
+        GoodputStats? goodput = null;
+        if (parts.FirstOrDefault(p => p.Goodput is not null)?.Goodput is { } first)
+        {
+            long good = parts.Sum(p => p.Goodput?.GoodRequests ?? 0);
+            goodput = new GoodputStats
+            {
+                Bounds = first.Bounds,
+                GoodRequests = good,
+                Share = requests == 0 ? 0 : Math.Round(good / (double)requests, 5),
+                PerSecond = good / seconds,
+            };
+        }
+
+        return new LlmStats
+        {
+            Requests = requests,
+            TtftMs = MergeDistribution(parts.Select(p => p.TtftMs), 1000),
+            ItlMs = MergeDistribution(parts.Select(p => p.ItlMs), 1000),
+            TpotMs = MergeDistribution(parts.Select(p => p.TpotMs), 1000),
+            E2eMs = MergeDistribution(parts.Select(p => p.E2eMs), 1000),
+            OutputTokens = MergeDistribution(parts.Select(p => p.OutputTokens), 1),
+            OutputTokensTotal = outputTokens,
+            InputTokensTotal = inputTokens,
+            InputTokensCounted = inputCounted,
+            InputTokensMean = inputCounted == 0 ? null : Math.Round(inputTokens / (double)inputCounted, 3),
+            OutputTokensPerSecond = outputTokens / seconds,
+            RequestsPerSecond = requests / seconds,
+            TokenSource = sources.Length == 1 ? sources[0] : "mixed",
+            Goodput = goodput,
+        };
+    }
+
+    /// <summary>One LLM distribution over the span, from the seconds' histograms (values in µs, or tokens: <paramref name="divisor"/> 1000 or 1).</summary>
+    private static LlmDistribution MergeDistribution(IEnumerable<LlmDistribution> parts, double divisor)
+    {
+        HistogramBase? merged = null;
+        long count = 0;
+        double sum = 0;
+        double min = double.PositiveInfinity;
+        double max = 0;
+        foreach (LlmDistribution part in parts)
+        {
+            if (part.Count == 0 || part.Histogram is not { } bytes)
+            {
+                continue;
+            }
+
+            count += part.Count;
+            sum += part.Mean * part.Count;
+            min = Math.Min(min, part.Min);
+            max = Math.Max(max, part.Max);
+            HistogramBase histogram = HistogramCodec.Decode(bytes);
+            if (merged is null)
+            {
+                merged = histogram;
+            }
+            else
+            {
+                merged.Add(histogram);
+            }
+        }
+
+        return merged is null ? LlmDistribution.Empty : LlmDistribution.Of(merged, divisor, sum / count, min, max, keepHistogram: false);
     }
 }

@@ -57,20 +57,22 @@ internal sealed class LlmAccumulator
         }
     }
 
-    public LlmStats ToStats(double seconds)
+    /// <summary>The statistics of the span; with <paramref name="includeHistograms"/> (the history's seconds) each distribution keeps its histogram, so spans of seconds merge exactly.</summary>
+    public LlmStats ToStats(double seconds, bool includeHistograms = false)
     {
         double span = Math.Max(seconds, 1e-9);
         return new LlmStats
         {
             Requests = _requests,
-            TtftMs = _ttft.ToDistribution(1000),
-            ItlMs = _itl.ToDistribution(1000),
-            TpotMs = _tpot.ToDistribution(1000),
-            E2eMs = _e2e.ToDistribution(1000),
-            OutputTokens = _tokens.ToDistribution(1),
+            TtftMs = _ttft.ToDistribution(1000, includeHistograms),
+            ItlMs = _itl.ToDistribution(1000, includeHistograms),
+            TpotMs = _tpot.ToDistribution(1000, includeHistograms),
+            E2eMs = _e2e.ToDistribution(1000, includeHistograms),
+            OutputTokens = _tokens.ToDistribution(1, includeHistograms),
             OutputTokensTotal = _tokens.Sum,
             InputTokensTotal = _inputTokens,
             InputTokensMean = _inputCounted == 0 ? null : Math.Round(_inputTokens / (double)_inputCounted, 3),
+            InputTokensCounted = _inputCounted,
             OutputTokensPerSecond = seconds <= 0 ? 0 : _tokens.Sum / span,
             RequestsPerSecond = seconds <= 0 ? 0 : _requests / span,
             TokenSource = _fromUsage == _requests ? "usage" : _fromUsage == 0 ? "tokenizer" : "mixed",
@@ -116,25 +118,12 @@ internal sealed class LlmAccumulator
             _max = Math.Max(_max, clamped);
         }
 
-        public LlmDistribution ToDistribution(double divisor)
+        public LlmDistribution ToDistribution(double divisor, bool includeHistogram)
         {
             long count = _histogram.TotalCount;
-            if (count == 0)
-            {
-                return LlmDistribution.Empty;
-            }
-
-            double min = Math.Round(_min / divisor, 3);
-            double max = Math.Round(_max / divisor, 3);
-            var percentiles = new PercentileValue[Percentiles.Standard.Count];
-            for (int i = 0; i < percentiles.Length; i++)
-            {
-                double p = Percentiles.Standard[i];
-                double value = p >= 100 ? max : Math.Clamp(Math.Round(_histogram.GetValueAtPercentile(p) / divisor, 3), min, max);
-                percentiles[i] = new PercentileValue(p, value);
-            }
-
-            return new LlmDistribution { Count = count, Mean = Math.Round(Sum / divisor / count, 3), Min = min, Max = max, Percentiles = percentiles };
+            return count == 0
+                ? LlmDistribution.Empty
+                : LlmDistribution.Of(_histogram, divisor, Sum / divisor / count, _min / divisor, _max / divisor, includeHistogram);
         }
 
         public void Reset()

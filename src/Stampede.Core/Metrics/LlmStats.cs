@@ -30,8 +30,11 @@ public sealed record LlmStats
     /// <summary>Prompt tokens over the requests whose server reported them.</summary>
     public long InputTokensTotal { get; init; }
 
-    /// <summary>Mean prompt tokens per request, over the requests whose server reported them; <see langword="null"/> when none did.</summary>
+    /// <summary>Mean prompt tokens per request (the server's usage, else the client's tokenizer); <see langword="null"/> when none was counted.</summary>
     public double? InputTokensMean { get; init; }
+
+    /// <summary>The requests whose prompt tokens were counted, for merging spans.</summary>
+    internal long InputTokensCounted { get; init; }
 
     /// <summary>Output tokens per second of the span: the row's token throughput.</summary>
     public double OutputTokensPerSecond { get; init; }
@@ -82,6 +85,36 @@ public sealed record LlmDistribution
 
     /// <summary>The percentiles of <see cref="Percentiles.Standard"/>; <see cref="PercentileValue.ValueMs"/> holds the value in the metric's unit.</summary>
     public IReadOnlyList<PercentileValue> Percentiles { get; init; } = [];
+
+    /// <summary>
+    /// The histogram (µs, or tokens for <see cref="LlmStats.OutputTokens"/>) in HdrHistogram's compressed encoding, kept
+    /// on the history's seconds so that a span of them (an experiment's step) merges exactly; else <see langword="null"/>.
+    /// </summary>
+    internal byte[]? Histogram { get; init; }
+
+    /// <summary>The distribution of <paramref name="histogram"/>'s values divided by <paramref name="divisor"/>, percentiles clamped to the exact extremes.</summary>
+    internal static LlmDistribution Of(HdrHistogram.HistogramBase histogram, double divisor, double mean, double min, double max, bool keepHistogram)
+    {
+        min = Math.Round(min, 3);
+        max = Math.Round(max, 3);
+        var percentiles = new PercentileValue[Metrics.Percentiles.Standard.Count];
+        for (int i = 0; i < percentiles.Length; i++)
+        {
+            double p = Metrics.Percentiles.Standard[i];
+            double value = p >= 100 ? max : Math.Clamp(Math.Round(histogram.GetValueAtPercentile(p) / divisor, 3), min, max);
+            percentiles[i] = new PercentileValue(p, value);
+        }
+
+        return new LlmDistribution
+        {
+            Count = histogram.TotalCount,
+            Mean = Math.Round(mean, 3),
+            Min = min,
+            Max = max,
+            Percentiles = percentiles,
+            Histogram = keepHistogram ? HistogramCodec.Encode(histogram) : null,
+        };
+    }
 
     /// <summary>The value at <paramref name="percentile"/>: one of the standard percentiles, else the nearest above it; 0 when empty.</summary>
     public double Get(double percentile)

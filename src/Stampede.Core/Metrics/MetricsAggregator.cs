@@ -363,7 +363,7 @@ internal sealed class MetricsAggregator
                 RowStats stats = accumulator.ToStats(_recorder.GetRow(rowId), durationSeconds, _frequency, includeHistogram: true);
                 if (interval.Llm.Remove(rowId, out LlmAccumulator? llm))
                 {
-                    stats = stats with { Llm = llm.ToStats(durationSeconds) };
+                    stats = stats with { Llm = llm.ToStats(durationSeconds, includeHistograms: true) };
                     llm.Reset();
                     _llmPool.Push(llm);
                 }
@@ -376,7 +376,7 @@ internal sealed class MetricsAggregator
             // A stream recorded in a second its request was not (the request's sample sat in a buffer longer) is still counted, in its own row.
             foreach ((int rowId, LlmAccumulator llm) in interval.Llm)
             {
-                list.Add(new RowStats { Key = _recorder.GetRow(rowId), Percentiles = EmptyPercentiles, Llm = llm.ToStats(durationSeconds) });
+                list.Add(new RowStats { Key = _recorder.GetRow(rowId), Percentiles = EmptyPercentiles, Llm = llm.ToStats(durationSeconds, includeHistograms: true) });
                 llm.Reset();
                 _llmPool.Push(llm);
             }
@@ -388,7 +388,7 @@ internal sealed class MetricsAggregator
             total = interval.Total.ToStats(TotalKey, durationSeconds, _frequency, includeHistogram: true);
             if (interval.LlmTotal is { } llmTotal)
             {
-                total = total with { Llm = llmTotal.ToStats(durationSeconds) };
+                total = total with { Llm = llmTotal.ToStats(durationSeconds, includeHistograms: true) };
                 llmTotal.Reset();
                 _llmPool.Push(llmTotal);
                 interval.LlmTotal = null;

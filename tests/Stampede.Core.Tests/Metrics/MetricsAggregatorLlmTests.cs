@@ -63,6 +63,55 @@ public sealed class MetricsAggregatorLlmTests
     }
 
     [Fact]
+    public void WindowOfSeconds_StreamsOverFourSeconds_TheSpansLlmStatisticsAsIfMeasuredAlone()
+    {
+        // Twenty streams, one every 0.2 s: TTFT 100 + 10·i ms, then 4 more tokens 20 ms apart; goodput ttft<200ms.
+        _aggregator.Goodput = Stampede.Llm.GoodputBounds.Parse("ttft<200ms");
+        int row = _recorder.GetRowId("POST", "chat");
+        var ends = new List<(double End, double TtftMs)>();
+        for (int i = 0; i < 20; i++)
+        {
+            double sent = 0.2 * i;
+            double first = sent + 0.100 + (0.010 * i);
+            double end = first + 0.081;
+            Stream(row, sent, [first, first + 0.02, first + 0.04, first + 0.06, first + 0.08], end, outputTokens: 5, fromUsage: true, inputTokens: 10 + i);
+            ends.Add((end, 100 + (10.0 * i)));
+        }
+
+        _aggregator.Complete(At(5));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(5));
+
+        // Seconds 1 and 2: the streams that ended in them, and nothing of the others.
+        StatsSnapshot window = Stampede.Experiments.WindowStats.Of(snapshot.History, 1, 3);
+        double[] ttfts = [.. ends.Where(e => e.End >= 1 && e.End < 3).Select(e => e.TtftMs)];
+        int[] indexes = [.. Enumerable.Range(0, 20).Where(i => ends[i].End >= 1 && ends[i].End < 3)];
+        foreach (LlmStats llm in new[] { window.Rows.Single().Llm.ShouldNotBeNull(), window.Total.Llm.ShouldNotBeNull() })
+        {
+            llm.Requests.ShouldBe(ttfts.Length);
+            llm.TtftMs.Count.ShouldBe(ttfts.Length);
+            llm.TtftMs.Min.ShouldBe(ttfts.Min());
+            llm.TtftMs.Max.ShouldBe(ttfts.Max());
+            llm.TtftMs.Mean.ShouldBe(ttfts.Average(), 0.001);
+            llm.TtftMs.Get(50).ShouldBe(ttfts.Order().ElementAt((ttfts.Length - 1) / 2), ttfts.Max() * 0.001);
+            llm.ItlMs.Count.ShouldBe(ttfts.Length * 4);
+            llm.TpotMs.Mean.ShouldBe(20.25);
+            llm.OutputTokensTotal.ShouldBe(ttfts.Length * 5);
+            llm.OutputTokensPerSecond.ShouldBe(ttfts.Length * 5 / 2.0, 0.001);
+            llm.InputTokensMean.ShouldNotBeNull().ShouldBe(indexes.Average(i => 10.0 + i), 0.001);
+            llm.Goodput.ShouldNotBeNull().GoodRequests.ShouldBe(ttfts.Count(t => t < 200));
+        }
+
+        // The whole history as one span: the run's own figures.
+        LlmStats all = Stampede.Experiments.WindowStats.Of(snapshot.History, 0, 5).Total.Llm.ShouldNotBeNull();
+        LlmStats run = snapshot.Total.Llm.ShouldNotBeNull();
+        all.Requests.ShouldBe(run.Requests);
+        all.TtftMs.Percentiles.ShouldBe(run.TtftMs.Percentiles);
+        all.ItlMs.Percentiles.ShouldBe(run.ItlMs.Percentiles);
+        all.E2eMs.Percentiles.ShouldBe(run.E2eMs.Percentiles);
+        all.Goodput!.GoodRequests.ShouldBe(run.Goodput!.GoodRequests);
+    }
+
+    [Fact]
     public void Snapshot_OpenModelStreamLateToStart_TtftAndE2eFromTheIntendedStart()
     {
         int row = _recorder.GetRowId("POST", "chat");
