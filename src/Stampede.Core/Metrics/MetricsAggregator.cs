@@ -406,7 +406,16 @@ internal sealed class MetricsAggregator
         (long due, long dropped) = Arrivals?.InSecond(second) ?? (0, 0);
         // A sliver of an interval (the end of the run, holding the last in-flight requests) is not judged on
         // its lag: its "p99" is one or two requests, not a second of schedule. Its lag still counts in the run's.
-        bool bound = _monitor.JudgeSecond(second, durationSeconds >= MinJudgedSeconds ? lagP99 : null);
+        // A second of fewer arrivals than a median needs (11, Sampling.MinimumSamples) has no p99 to speak of: at
+        // 2 arrivals a second the first one's start-up would be its "p99". It is judged on its median lag instead,
+        // bound when most of its arrivals went out late.
+        // The run's first second is not judged on its lag either: its first arrivals run the iteration's code for the
+        // first time, compiling it (tens of ms on a 2-core machine), once. Their latencies still count from their
+        // intended starts, and a generator that cannot keep the schedule is late in the seconds after it too.
+        bool few = total.ScheduledRequests < Analysis.Sampling.MinimumSamples(50);
+        double? judgedLag = few && total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(50) : lagP99;
+        bool judged = durationSeconds >= MinJudgedSeconds && second > 0;
+        bool bound = _monitor.JudgeSecond(second, judged ? judgedLag : null, few ? "p50" : "p99");
         _history = _history.Add(new IntervalStats
         {
             Second = second,

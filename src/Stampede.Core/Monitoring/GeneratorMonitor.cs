@@ -123,23 +123,23 @@ internal sealed class GeneratorMonitor
     /// <summary>
     /// Judges second <paramref name="second"/> (0-based) once its interval has closed: the generator was
     /// bound if its CPU passed the threshold during that second, the garbage collector paused it more than
-    /// <see cref="GcPauseBoundMs"/> in it, or its scheduling lag p99 passed <see cref="LagBoundMs"/>. Warns the
-    /// first time the lag does.
+    /// <see cref="GcPauseBoundMs"/> in it, or its scheduling lag (p99, or the median in a second of few arrivals:
+    /// <paramref name="lagPercentile"/>) passed <see cref="LagBoundMs"/>. Warns the first time the lag does.
     /// </summary>
     /// <returns>Whether the generator was bound during the second.</returns>
-    public bool JudgeSecond(long second, double? lagP99Ms)
+    public bool JudgeSecond(long second, double? lagP99Ms, string lagPercentile = "p99")
     {
         string? reason = null;
         if (lagP99Ms is { } lag && lag > LagBoundMs)
         {
-            reason = string.Create(CultureInfo.InvariantCulture, $"scheduling lag p99 above {LagBoundMs:0} ms");
+            reason = string.Create(CultureInfo.InvariantCulture, $"scheduling lag {lagPercentile} above {LagBoundMs:0} ms");
             if (!_lagging)
             {
                 Warn(new GeneratorWarning(
                     TimeSpan.FromSeconds(second + 1),
                     string.Create(
                         CultureInfo.InvariantCulture,
-                        $"The generator fell behind its schedule in second {second + 1}: requests were sent up to {lag:0.#} ms late (p99). Response times still count from the intended start, but the target saw less load than asked; use more --max-users, fewer iterations per second, or more generator CPU.")));
+                        $"The generator fell behind its schedule in second {second + 1}: requests were sent up to {lag:0.#} ms late ({lagPercentile}). Response times still count from the intended start, but the target saw less load than asked; use more --max-users, fewer iterations per second, or more generator CPU.")));
             }
         }
 

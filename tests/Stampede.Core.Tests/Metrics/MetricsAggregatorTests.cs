@@ -248,6 +248,31 @@ public sealed class MetricsAggregatorTests
     }
 
     [Fact]
+    public void CloseIntervals_FewArrivalsASecond_JudgedOnTheirMedianLag()
+    {
+        // Two arrivals a second (fewer than the 11 a median needs). Second 0, the run's first: both late (its first
+        // iterations compile their code). Second 1: one 18 ms late, one on time. Second 2: both 8 ms late.
+        int row = _recorder.GetRowId("POST", "chat");
+        (double Due, double LateMs)[] arrivals = [(0.001, 40), (0.501, 9), (1.001, 18), (1.501, 0.1), (2.001, 8), (2.501, 8)];
+        foreach ((double due, double late) in arrivals)
+        {
+            double sent = due + (late / 1000);
+            _recorder.Record(new RequestSample(row, 0, 200, At(due), At(sent), At(sent), At(sent + 0.2), 0, 0, scheduled: true));
+        }
+
+        _aggregator.Drain();
+        _aggregator.CloseIntervals(At(3.5));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(3.5));
+
+        // Second 1's "p99" is its one late start: not a generator that cannot keep two arrivals a second.
+        snapshot.History[0].SchedulingLagP99Ms!.Value.ShouldBe(40, 0.05);
+        snapshot.History[1].SchedulingLagP99Ms!.Value.ShouldBe(18, 0.02);
+        snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, false, true]);
+        snapshot.Generator.BoundReasons.ShouldBe(["scheduling lag p50 above 5 ms"]);
+        snapshot.Generator.Warnings.ShouldHaveSingleItem().Message.ShouldContain("late (p50)");
+    }
+
+    [Fact]
     public void Complete_LateRequestsInTheSliverAfterTheEnd_AreNotJudgedBound()
     {
         int row = _recorder.GetRowId("GET", "/x");
