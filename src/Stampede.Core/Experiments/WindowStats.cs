@@ -65,15 +65,7 @@ internal static class WindowStats
             max = Math.Max(max, part.MaxMs);
             if (part.Histogram is { } bytes)
             {
-                HistogramBase histogram = HistogramCodec.Decode(bytes);
-                if (merged is null)
-                {
-                    merged = histogram;
-                }
-                else
-                {
-                    merged.Add(histogram);
-                }
+                merged = Add(merged, bytes);
             }
         }
 
@@ -167,17 +159,22 @@ internal static class WindowStats
             sum += part.Mean * part.Count;
             min = Math.Min(min, part.Min);
             max = Math.Max(max, part.Max);
-            HistogramBase histogram = HistogramCodec.Decode(bytes);
-            if (merged is null)
-            {
-                merged = histogram;
-            }
-            else
-            {
-                merged.Add(histogram);
-            }
+            merged = Add(merged, bytes);
         }
 
         return merged is null ? LlmDistribution.Empty : LlmDistribution.Of(merged, divisor, sum / count, min, max, keepHistogram: false);
+    }
+
+    /// <summary>Adds the encoded histogram to <paramref name="merged"/> (the first one decoded becomes it).</summary>
+    private static HistogramBase Add(HistogramBase? merged, byte[] encoded)
+    {
+        HistogramBase histogram = HistogramCodec.Decode(encoded);
+        if (merged is null)
+        {
+            return histogram;
+        }
+
+        merged.Add(histogram);
+        return merged;
     }
 }
