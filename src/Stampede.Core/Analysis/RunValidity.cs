@@ -8,7 +8,7 @@ namespace Stampede.Analysis;
 /// <summary>
 /// Whether a run's numbers can be trusted: VALID, or INVALID with every reason. A run is invalid when it
 /// delivered less than 99% of its open-model schedule, when it ran shorter than its minimum duration, or
-/// when the generator was bound (CPU above its threshold, or scheduling lag p99 above 5 ms) at any time:
+/// when the generator was bound (CPU above its threshold, GC pauses, or a late schedule) at any time:
 /// what breaks the numbers. A headline percentile (p50, p90, p95, p99) resting on too few samples is only
 /// <i>indicative</i> (a note), unless the run is strict (<c>--strict</c>), which applies MLPerf LoadGen's rule
 /// and makes it a reason.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Immutable;
 using Stampede.Monitoring;
 
@@ -406,16 +407,17 @@ internal sealed class MetricsAggregator
         (long due, long dropped) = Arrivals?.InSecond(second) ?? (0, 0);
         // A sliver of an interval (the end of the run, holding the last in-flight requests) is not judged on
         // its lag: its "p99" is one or two requests, not a second of schedule. Its lag still counts in the run's.
-        // A second of fewer arrivals than a median needs (11, Sampling.MinimumSamples) has no p99 to speak of: at
-        // 2 arrivals a second the first one's start-up would be its "p99". It is judged on its median lag instead,
-        // bound when most of its arrivals went out late.
+        // A second is judged on the highest percentile of its lag that its arrivals support (Sampling.MinimumSamples):
+        // p99 from 662 arrivals, p90 from 64, the median below that. A "p99" of 80 arrivals is their one latest
+        // start, a hiccup of a millisecond's worth of them rather than a generator behind its schedule (and at
+        // 2 arrivals a second the first one's start-up would be it); a p90 above the bound is a tenth of them late.
         // The run's first second is not judged on its lag either: its first arrivals run the iteration's code for the
         // first time, compiling it (tens of ms on a 2-core machine), once. Their latencies still count from their
         // intended starts, and a generator that cannot keep the schedule is late in the seconds after it too.
-        bool few = total.ScheduledRequests < Analysis.Sampling.MinimumSamples(50);
-        double? judgedLag = few && total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(50) : lagP99;
+        double lagPercentile = JudgedLagPercentile(total.ScheduledRequests);
+        double? judgedLag = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(lagPercentile) : null;
         bool judged = durationSeconds >= MinJudgedSeconds && second > 0;
-        bool bound = _monitor.JudgeSecond(second, judged ? judgedLag : null, few ? "p50" : "p99");
+        bool bound = _monitor.JudgeSecond(second, judged ? judgedLag : null, string.Create(CultureInfo.InvariantCulture, $"p{lagPercentile}"));
         _history = _history.Add(new IntervalStats
         {
             Second = second,
@@ -431,6 +433,13 @@ internal sealed class MetricsAggregator
         });
         _nextSecondToClose = second + 1;
     }
+
+    /// <summary>
+    /// The percentile of a second's scheduling lag that judges it: the highest of p99, p90 and the median that
+    /// <paramref name="scheduledRequests"/> samples support (<see cref="Analysis.Sampling.MinimumSamples"/>).
+    /// </summary>
+    internal static double JudgedLagPercentile(long scheduledRequests) =>
+        Analysis.Sampling.HasEnough(scheduledRequests, 99) ? 99 : Analysis.Sampling.HasEnough(scheduledRequests, 90) ? 90 : 50;
 
     private static readonly IReadOnlyList<PercentileValue> EmptyPercentiles =
         [.. Percentiles.Standard.Select(p => new PercentileValue(p, 0))];

@@ -131,6 +131,6 @@ public sealed record IntervalStats
     /// <summary>Scheduling lag p99 (actual send − intended start) of the scheduled requests that completed this second, ms; <see langword="null"/> when none was scheduled.</summary>
     public double? SchedulingLagP99Ms { get; init; }
 
-    /// <summary>Whether the generator was bound this second (CPU above its threshold, or scheduling lag p99 above 5 ms).</summary>
+    /// <summary>Whether the generator was bound this second (CPU above its threshold, GC pauses, or scheduling lag above 5 ms at the percentile its arrivals support).</summary>
     public bool GeneratorBound { get; init; }
 }

@@ -26,7 +26,7 @@ public sealed record GeneratorHealth
 
     /// <summary>
     /// The first second (0-based, as <see cref="Metrics.IntervalStats.Second"/>) in which the generator
-    /// was bound (CPU above the threshold or scheduling lag p99 above 5 ms); <see langword="null"/> if never.
+    /// was bound (CPU above the threshold, GC pauses or a late schedule); <see langword="null"/> if never.
     /// </summary>
     public long? BoundSinceSecond { get; init; }
 

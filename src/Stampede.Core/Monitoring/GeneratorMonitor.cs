@@ -37,7 +37,7 @@ internal sealed class GeneratorMonitor
     /// <summary>The <see cref="AppContext"/> data that sets <see cref="GcPauseBoundMs"/> for a process: <c>Stampede.GcPauseBoundMs</c>.</summary>
     public const string GcPauseBoundKey = "Stampede.GcPauseBoundMs";
 
-    /// <summary>Scheduling lag p99 within one second above which the generator counts as fallen behind, ms.</summary>
+    /// <summary>Scheduling lag within one second (its judged percentile) above which the generator counts as fallen behind, ms.</summary>
     public const double LagBoundMs = 5;
 
     private readonly Func<ProcessReading> _read;
@@ -123,14 +123,14 @@ internal sealed class GeneratorMonitor
     /// <summary>
     /// Judges second <paramref name="second"/> (0-based) once its interval has closed: the generator was
     /// bound if its CPU passed the threshold during that second, the garbage collector paused it more than
-    /// <see cref="GcPauseBoundMs"/> in it, or its scheduling lag (p99, or the median in a second of few arrivals:
-    /// <paramref name="lagPercentile"/>) passed <see cref="LagBoundMs"/>. Warns the first time the lag does.
+    /// <see cref="GcPauseBoundMs"/> in it, or its scheduling lag (p99, p90 or the median, whichever its arrivals
+    /// support: <paramref name="lagPercentile"/>) passed <see cref="LagBoundMs"/>. Warns the first time the lag does.
     /// </summary>
     /// <returns>Whether the generator was bound during the second.</returns>
-    public bool JudgeSecond(long second, double? lagP99Ms, string lagPercentile = "p99")
+    public bool JudgeSecond(long second, double? lagMs, string lagPercentile = "p99")
     {
         string? reason = null;
-        if (lagP99Ms is { } lag && lag > LagBoundMs)
+        if (lagMs is { } lag && lag > LagBoundMs)
         {
             reason = string.Create(CultureInfo.InvariantCulture, $"scheduling lag {lagPercentile} above {LagBoundMs:0} ms");
             if (!_lagging)

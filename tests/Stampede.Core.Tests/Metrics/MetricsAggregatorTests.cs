@@ -225,15 +225,16 @@ public sealed class MetricsAggregatorTests
     }
 
     [Fact]
-    public void CloseIntervals_LagP99AboveFiveMs_MarksTheSecondGeneratorBound()
+    public void CloseIntervals_ThousandArrivalsASecond_LagP99AboveFiveMs_MarksTheSecondGeneratorBound()
     {
         int row = _recorder.GetRowId("GET", "/x");
-        for (int i = 0; i < 100; i++)
+        for (int i = 0; i < 1000; i++)
         {
-            // Second 0: sent on time. Second 1: every request sent 8 ms late.
-            double due = 0.001 + (i * 0.005);
+            // Second 0: sent on time. Second 1: 20 of its 1,000 requests (2%) sent 8 ms late.
+            double due = 0.0005 + (i * 0.0009);
+            double late = i % 50 == 0 ? 0.008 : 0;
             _recorder.Record(new RequestSample(row, 0, 200, At(due), At(due), At(due), At(due + 0.002), 0, 0, scheduled: true));
-            _recorder.Record(new RequestSample(row, 0, 200, At(1 + due), At(1 + due + 0.008), At(1 + due + 0.008), At(1 + due + 0.010), 0, 0, scheduled: true));
+            _recorder.Record(new RequestSample(row, 0, 200, At(1 + due), At(1 + due + late), At(1 + due + late), At(1 + due + late + 0.002), 0, 0, scheduled: true));
         }
 
         _aggregator.Drain();
@@ -245,6 +246,30 @@ public sealed class MetricsAggregatorTests
         snapshot.Generator.BoundSinceSecond.ShouldBe(1);
         snapshot.Generator.BoundReasons.ShouldBe(["scheduling lag p99 above 5 ms"]);
         snapshot.Generator.Warnings.ShouldHaveSingleItem().Message.ShouldContain("fell behind its schedule");
+    }
+
+    [Theory]
+    [InlineData(2, false)] // two late starts among 80 make that second's "p99": a hiccup, not a generator behind
+    [InlineData(12, true)] // 15% late: its p90 is late
+    public void CloseIntervals_EightyArrivalsASecond_JudgedOnTheirP90Lag(int lateArrivals, bool bound)
+    {
+        int row = _recorder.GetRowId("GET", "/x");
+        for (int i = 0; i < 80; i++)
+        {
+            // Second 0 on time; in second 1 the first lateArrivals requests are sent 9 ms late.
+            double due = 0.001 + (i * 0.0125);
+            double late = i < lateArrivals ? 0.009 : 0;
+            _recorder.Record(new RequestSample(row, 0, 200, At(due), At(due), At(due), At(due + 0.002), 0, 0, scheduled: true));
+            _recorder.Record(new RequestSample(row, 0, 200, At(1 + due), At(1 + due + late), At(1 + due + late), At(1 + due + late + 0.002), 0, 0, scheduled: true));
+        }
+
+        _aggregator.Drain();
+        _aggregator.CloseIntervals(At(2.5));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(2.5));
+
+        snapshot.History[1].SchedulingLagP99Ms!.Value.ShouldBe(9, 0.01);
+        snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, bound]);
+        snapshot.Generator.BoundReasons.ShouldBe(bound ? ["scheduling lag p90 above 5 ms"] : []);
     }
 
     [Fact]

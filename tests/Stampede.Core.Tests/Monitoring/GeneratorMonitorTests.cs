@@ -50,7 +50,7 @@ public sealed class GeneratorMonitorTests
             monitor.Sample(TimeSpan.FromSeconds(second), second);
         }
 
-        bool[] bound = [.. Enumerable.Range(0, pauses.Length).Select(s => monitor.JudgeSecond(s, lagP99Ms: 0.1))];
+        bool[] bound = [.. Enumerable.Range(0, pauses.Length).Select(s => monitor.JudgeSecond(s, lagMs: 0.1))];
 
         bound.ShouldBe([false, true, false, true], "50 ms is at the bound, not above it");
         GeneratorHealth health = monitor.Current;
@@ -71,8 +71,8 @@ public sealed class GeneratorMonitorTests
         _gc += TimeSpan.FromMilliseconds(60);
         monitor.Sample(TimeSpan.FromSeconds(2), 2);
 
-        monitor.JudgeSecond(0, lagP99Ms: 9).ShouldBeTrue();
-        monitor.JudgeSecond(1, lagP99Ms: 0.2).ShouldBeTrue();
+        monitor.JudgeSecond(0, lagMs: 9).ShouldBeTrue();
+        monitor.JudgeSecond(1, lagMs: 0.2).ShouldBeTrue();
 
         monitor.Current.BoundReasons.ShouldBe(["scheduling lag p99 above 5 ms", "CPU above 90%", "GC paused the generator up to 80 ms/s (bound 50 ms/s)"]);
     }
