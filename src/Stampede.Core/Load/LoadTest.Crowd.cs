@@ -5,11 +5,14 @@ namespace Stampede.Load;
 public sealed partial class LoadTest
 {
     /// <summary>The virtual users of one run: spawning, stopping (newest first) and each user's loop.</summary>
-    private sealed class Crowd(LoadTest owner, MetricsRecorder recorder, RunSettings settings, int seed)
+    private sealed class Crowd(LoadTest owner, MetricsRecorder recorder, RunSettings settings, int seed) : IDisposable
     {
         private readonly List<UserSlot> _running = [];
         private readonly List<UserSlot> _stopping = [];
         private readonly TimeProvider _time = owner._time;
+
+        // Think time on the system clock: one thread for every user's waits (a fake clock keeps Task.Delay, which it drives).
+        private readonly WakeScheduler? _wakes = owner._time == TimeProvider.System ? new WakeScheduler() : null;
 
         public UserMix Mix { get; } = new(owner._classes);
 
@@ -69,6 +72,9 @@ public sealed partial class LoadTest
             slot.RequestStop(stopTimeout, _time);
         }
 
+        /// <summary>Ends the think-time thread; a user still thinking (one that outlived its stop timeout) wakes stopped.</summary>
+        public void Dispose() => _wakes?.Dispose();
+
         public async Task StopAllAsync(TimeSpan stopTimeout)
         {
             while (_running.Count > 0)
@@ -100,6 +106,7 @@ public sealed partial class LoadTest
                 }
 
                 WaitTime wait = user.WaitTime;
+                Sleeper? sleeper = _wakes is null ? null : new Sleeper(_wakes, stop);
                 long pacing = wait.PacingInterval is { } interval ? (long)Math.Round(interval.TotalSeconds * _time.TimestampFrequency) : 0;
                 long dueAt = 0;
                 int sequence = 0;
@@ -157,13 +164,23 @@ public sealed partial class LoadTest
 
                     if (pause > TimeSpan.Zero)
                     {
-                        try
+                        if (sleeper is not null)
                         {
-                            await Task.Delay(pause, _time, stop).ConfigureAwait(false);
+                            if (!await sleeper.SleepAsync(pause).ConfigureAwait(false))
+                            {
+                                break;
+                            }
                         }
-                        catch (OperationCanceledException)
+                        else
                         {
-                            break;
+                            try
+                            {
+                                await Task.Delay(pause, _time, stop).ConfigureAwait(false);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                break;
+                            }
                         }
                     }
                     else if (synchronous)

@@ -194,7 +194,7 @@ public sealed partial class LoadTest : IDisposable
         }
         else
         {
-            var crowd = new Crowd(this, recorder, settings, seed);
+            using var crowd = new Crowd(this, recorder, settings, seed);
             reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
             await crowd.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
         }
