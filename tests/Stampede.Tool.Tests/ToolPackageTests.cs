@@ -60,6 +60,24 @@ public sealed class ToolPackageTests
         Property(Load("src/Stampede.DemoServer/Stampede.DemoServer.csproj"), "IsPackable").ShouldBe("false");
     }
 
+    [Fact]
+    public void Generators_ServerGc_TheToolTheExamplesAndEveryPackageConsumer()
+    {
+        // docs/gc.md: at 10,000 users the workstation GC paused the generator 50-120 ms in every second.
+        Property(Load("src/Stampede.Tool/Stampede.Tool.csproj"), "ServerGarbageCollection").ShouldBe("true");
+        XDocument props = Load("src/Stampede/buildTransitive/Stampede.props");
+        XElement server = props.Root!.Elements("PropertyGroup").Elements("ServerGarbageCollection").Single();
+        server.Value.ShouldBe("true");
+        server.Attribute("Condition")!.Value.ShouldBe("'$(ServerGarbageCollection)' == ''", "an app's own choice wins");
+        XElement packed = Load("src/Stampede/Stampede.csproj").Root!.Elements("ItemGroup").Elements("None")
+            .Single(e => e.Attribute("Update")?.Value == "buildTransitive/Stampede.props");
+        packed.Attribute("PackagePath")!.Value.Split(';').ShouldBe(["buildTransitive/Stampede.props", "build/Stampede.props"]);
+        foreach (string example in Directory.GetFiles(Path.Combine(Root, "examples"), "*.cs"))
+        {
+            File.ReadAllText(example).ShouldContain("#:property ServerGarbageCollection=true", customMessage: example);
+        }
+    }
+
     private static XDocument Load(string relativePath) => XDocument.Load(Path.Combine(Root, relativePath), LoadOptions.SetBaseUri);
 
     private static string Property(XDocument project, string name) =>

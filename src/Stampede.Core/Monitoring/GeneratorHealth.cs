@@ -18,6 +18,9 @@ public sealed record GeneratorHealth
     /// <summary>Cores the process may use (<see cref="Environment.ProcessorCount"/>).</summary>
     public int ProcessorCount { get; init; }
 
+    /// <summary>The process's garbage collector: <c>server</c> or <c>workstation</c> (<see cref="System.Runtime.GCSettings.IsServerGC"/>).</summary>
+    public string GcMode { get; init; } = GeneratorMonitor.CurrentGcMode;
+
     /// <summary>The CPU level above which the run is flagged, percent of all cores.</summary>
     public double CpuWarningThresholdPercent { get; init; }
 

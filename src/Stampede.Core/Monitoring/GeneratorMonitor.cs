@@ -34,6 +34,9 @@ internal sealed class GeneratorMonitor
     /// <summary>The GC pause bound unless the process sets another: 50 ms in a second.</summary>
     public const double DefaultGcPauseBoundMs = 50;
 
+    /// <summary>This process's garbage collector, as <see cref="GeneratorHealth.GcMode"/> names it.</summary>
+    public static string CurrentGcMode => System.Runtime.GCSettings.IsServerGC ? "server" : "workstation";
+
     /// <summary>The <see cref="AppContext"/> data that sets <see cref="GcPauseBoundMs"/> for a process: <c>Stampede.GcPauseBoundMs</c>.</summary>
     public const string GcPauseBoundKey = "Stampede.GcPauseBoundMs";
 
@@ -103,7 +106,7 @@ internal sealed class GeneratorMonitor
                 elapsed,
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"The garbage collector paused the generator for {pauseMs:0} ms in the second before {elapsed:hh\\:mm\\:ss}: requests in flight then include the pause in their response time, and a second with more than {GcPauseBoundMs:0} ms of pauses counts as generator-bound.")));
+                    $"The garbage collector paused the generator for {pauseMs:0} ms in the second before {elapsed:hh\\:mm\\:ss}: requests in flight then include the pause in their response time, and a second with more than {GcPauseBoundMs:0} ms of pauses counts as generator-bound.{(System.Runtime.GCSettings.IsServerGC ? "" : " This generator runs the workstation GC: server GC pauses it far less (ServerGarbageCollection=true in the scenario app, or DOTNET_gcServer=1; docs/gc.md).")}")));
         }
 
         _pausing = pauseMs > GcPauseBoundMs;

@@ -370,6 +370,10 @@ internal static partial class HtmlReportWriter
         Card(html, "Average CPU", generator.AverageCpuPercent.ToString("0.#", s_invariant), "%");
         Card(html, "Warning above", generator.CpuWarningThresholdPercent.ToString("0.#", s_invariant), "%");
         Card(html, "GC pauses", Ms(generator.TotalGcPauseMs), "ms");
+        if (generator.GcMode is { } gc)
+        {
+            Card(html, "GC", gc);
+        }
         html.Append("</dl>\n");
         if (generator.Warnings.Count == 0)
         {

@@ -6,6 +6,9 @@ internal sealed record RunDocumentGenerator
     /// <summary>Cores the process could use.</summary>
     public required int ProcessorCount { get; init; }
 
+    /// <summary>The generator's garbage collector: <c>server</c> or <c>workstation</c>; null in documents written before it was recorded.</summary>
+    public string? GcMode { get; init; }
+
     /// <summary>CPU level above which the run was flagged, percent of all cores.</summary>
     public required double CpuWarningThresholdPercent { get; init; }
 

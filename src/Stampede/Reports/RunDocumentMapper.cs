@@ -310,6 +310,7 @@ internal static class RunDocumentMapper
     private static RunDocumentGenerator ToGenerator(GeneratorHealth generator) => new()
     {
         ProcessorCount = generator.ProcessorCount,
+        GcMode = generator.GcMode,
         CpuWarningThresholdPercent = generator.CpuWarningThresholdPercent,
         PeakCpuPercent = generator.PeakCpuPercent,
         AverageCpuPercent = generator.AverageCpuPercent,

@@ -138,7 +138,8 @@ public sealed class JsonExporterTests : IDisposable
             ["requests", "failures", "requestsPerSecond", "failuresPerSecond", "minMs", "maxMs", "averageMs", "percentilesMs", "histogram", "llm"]);
         root["history"]![0]!["rows"]![0]!.AsObject().Select(p => p.Key).Take(2).ShouldBe(["method", "name"]);
         root["generator"]!.AsObject().Select(p => p.Key).ShouldBe(
-            ["processorCount", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings", "boundSinceSecond", "boundSeconds", "boundReasons"]);
+            ["processorCount", "gcMode", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings", "boundSinceSecond", "boundSeconds", "boundReasons"]);
+        root["generator"]!["gcMode"]!.GetValue<string>().ShouldBe(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation");
         root["validity"]!["verdict"]!.GetValue<string>().ShouldBeOneOf("VALID", "INVALID");
         root["arrivals"].ShouldBeNull("a closed-model run has no schedule");
         root["rows"]![0]!["histogram"]!.GetValue<string>().ShouldStartWith("HISTFAAAA"); // base64 of the 0x1c849314 cookie, as Java writes

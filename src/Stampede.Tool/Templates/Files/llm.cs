@@ -18,6 +18,8 @@
 // feed works: `dotnet nuget add source /path/to/packages`). `stampede run` ignores that line and uses its own.
 // #:package Stampede@{{VERSION}}
 #:property PublishAot=false
+// Server GC: with thousands of users the default GC pauses the generator every second (see docs/gc.md).
+#:property ServerGarbageCollection=true
 using Stampede;
 using Stampede.Llm;
 
