@@ -24,7 +24,7 @@ public sealed class LlmClient
 
     private readonly HttpSession _http;
     private readonly TimeProvider _time;
-    private LlmTokenizer _tokenizer = LlmTokenizer.Cl100kBase;
+    private LlmTokenizer? _tokenizer; // null: cl100k_base, loaded when first needed
 
     internal LlmClient(HttpSession http, TimeProvider time)
     {
@@ -56,7 +56,7 @@ public sealed class LlmClient
     /// <value><see cref="LlmTokenizer.Cl100kBase"/>; set the model's own encoding where it is a tiktoken one.</value>
     public LlmTokenizer Tokenizer
     {
-        get => _tokenizer;
+        get => _tokenizer ?? LlmTokenizer.Cl100kBase;
         set => _tokenizer = value ?? throw new ArgumentNullException(nameof(value));
     }
 
@@ -171,7 +171,7 @@ public sealed class LlmClient
 
     private async Task<LlmResult> SendAsync(string path, byte[] body, LlmRequest request, string name, bool chat, Func<LlmTokenizer, int> promptTokens)
     {
-        LlmTokenizer tokenizer = _tokenizer;
+        LlmTokenizer tokenizer = Tokenizer;
         var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },

@@ -11,6 +11,10 @@ public sealed partial class LoadTest
     private MissingRowDetector? _missingRows;
     private ImmutableList<RunWarning> _runWarnings = [];
     private volatile string? _unreachable;
+    private bool _fileLimitWarned;
+
+    /// <summary>The files this process may open (<see cref="Monitoring.FileDescriptorLimit.Current"/>); tests set a smaller one.</summary>
+    internal long? FileLimit { get; set; } = Monitoring.FileDescriptorLimit.Current();
 
     /// <summary>
     /// Raised, on the metrics thread and before that second's <see cref="SnapshotTaken"/>, when the run warns about itself
@@ -40,6 +44,13 @@ public sealed partial class LoadTest
         foreach (string missing in _missingRows.Check(snapshot))
         {
             Warn(new RunWarning(snapshot.Elapsed, RunWarning.SloRowMissing, missing), aggregator);
+        }
+
+        // Once, as soon as the users outgrow the sockets this process may open (shared connections need far fewer).
+        if (!_fileLimitWarned && !_options.ShareConnections && Monitoring.FileDescriptorLimit.Check(snapshot.Users, FileLimit) is { } tooMany)
+        {
+            _fileLimitWarned = true;
+            Warn(new RunWarning(snapshot.Elapsed, RunWarning.FileLimit, tooMany), aggregator);
         }
 
         return _runWarnings.IsEmpty ? snapshot : snapshot with { Warnings = _runWarnings };

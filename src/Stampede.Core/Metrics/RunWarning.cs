@@ -6,7 +6,7 @@ namespace Stampede.Metrics;
 /// <see cref="Monitoring.GeneratorHealth.Warnings"/>, about target sources in <see cref="Monitoring.TargetSnapshot.Warnings"/>.
 /// </summary>
 /// <param name="At">Time since the run started.</param>
-/// <param name="Kind">What it is about: <see cref="TargetUnreachable"/> or <see cref="SloRowMissing"/>.</param>
+/// <param name="Kind">What it is about: <see cref="TargetUnreachable"/>, <see cref="SloRowMissing"/> or <see cref="FileLimit"/>.</param>
 /// <param name="Message">What happened, its likely cause and what to do.</param>
 public sealed record RunWarning(TimeSpan At, string Kind, string Message)
 {
@@ -15,4 +15,7 @@ public sealed record RunWarning(TimeSpan At, string Kind, string Message)
 
     /// <summary>A threshold scoped to a row (<c>"predict": p95&lt;300ms</c>) whose row had not appeared after 10 s.</summary>
     public const string SloRowMissing = "sloRowMissing";
+
+    /// <summary>More users than sockets the process may open (each user owns a connection): the rest fail with "Too many open files".</summary>
+    public const string FileLimit = "fileLimit";
 }

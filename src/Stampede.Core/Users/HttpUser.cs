@@ -12,14 +12,17 @@ public abstract class HttpUser : User
 {
     private HttpSession? _client;
     private LlmClient? _llm;
+    private TimeProvider _time = TimeProvider.System;
 
     /// <summary>This user's HTTP client; requests made through it are recorded.</summary>
     public HttpSession Client => _client ?? throw new InvalidOperationException(
         $"{GetType().Name}.Client is available from OnStartAsync on, not in the constructor.");
 
     /// <summary>An OpenAI-compatible LLM client over <see cref="Client"/>: <c>ChatAsync</c>, <c>CompleteAsync</c>, streamed and timed.</summary>
-    public LlmClient Llm => _llm ?? throw new InvalidOperationException(
-        $"{GetType().Name}.Llm is available from OnStartAsync on, not in the constructor.");
+    /// <remarks>Made on first use: a user that never calls an LLM carries none (nor its tokenizer's 12 MB, loaded once per process).</remarks>
+    public LlmClient Llm => _llm ??= _client is null
+        ? throw new InvalidOperationException($"{GetType().Name}.Llm is available from OnStartAsync on, not in the constructor.")
+        : new LlmClient(_client, _time);
 
     /// <summary>The HTTP version this class asks for, overriding <c>--http-version</c>; <see langword="null"/> to use the run's.</summary>
     /// <value><see langword="null"/>.</value>
@@ -31,7 +34,8 @@ public abstract class HttpUser : User
         string host = Host ?? context.Settings.Host
             ?? throw new InvalidOperationException($"{GetType().Name} needs a host: pass --host or override Host.");
         _client = new HttpSession(new Uri(host, UriKind.Absolute), context, HttpVersion ?? context.Settings.HttpVersion);
-        _llm = new LlmClient(_client, context.Time);
+        _time = context.Time;
+        _llm = null;
     }
 
     internal override void Detach()

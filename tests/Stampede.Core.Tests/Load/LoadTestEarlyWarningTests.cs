@@ -91,6 +91,29 @@ public sealed class LoadTestEarlyWarningTests
         raised.ShouldBe([warning]);
     }
 
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)] // shared connections: a few sockets for every user
+    public async Task RunAsync_MoreUsersThanTheFileLimitAllows_WarnsOnceNamingTheLimit(bool shared, bool warned)
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync();
+        var options = new LoadTestOptions { Host = server.Address, Users = 3, SpawnRate = 100, RunTime = TimeSpan.FromSeconds(2.5), ShareConnections = shared };
+        using var test = new LoadTest(options, [typeof(PollingUser)]) { FileLimit = 66 }; // 3 users and the 64 kept for the rest: one too many
+
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(40));
+
+        result.StopReason.ShouldBe(StopReason.RunTimeElapsed);
+        if (warned)
+        {
+            RunWarning warning = result.Stats.Warnings.ShouldHaveSingleItem();
+            warning.Kind.ShouldBe(RunWarning.FileLimit);
+            warning.Message.ShouldStartWith("3 users need 3 sockets (one connection each), but this process may open 66 files (ulimit -n)");
+        }
+        else
+        {
+            result.Stats.Warnings.ShouldBeEmpty();
+        }
+    }
 
     internal sealed class PollingUser : HttpUser
     {
