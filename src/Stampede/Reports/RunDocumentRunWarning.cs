@@ -6,7 +6,7 @@ internal sealed record RunDocumentRunWarning
     /// <summary>Seconds since the start of the run.</summary>
     public required double AtSeconds { get; init; }
 
-    /// <summary><c>targetUnreachable</c> or <c>sloRowMissing</c>.</summary>
+    /// <summary><c>targetUnreachable</c>, <c>sloRowMissing</c> or <c>fileLimit</c>.</summary>
     public required string Kind { get; init; }
 
     /// <summary>What happened, its likely cause and what to do.</summary>
