@@ -108,6 +108,7 @@ public static partial class StampedeApp
             RequestTimeout = settings.RequestTimeout,
             HttpVersion = settings.HttpVersion,
             ShareConnections = settings.SharedConnections,
+            SourceAddresses = settings.SourceAddresses,
             Rate = settings.FindCapacity || settings.Stress ? null : settings.Rate,
             RateStages = settings.RateStages ?? [],
             Arrivals = settings.Arrivals,

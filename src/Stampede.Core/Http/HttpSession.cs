@@ -31,7 +31,8 @@ public sealed class HttpSession : IDisposable
     {
         _context = context;
         _basePrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        HttpMessageHandler handler = context.Settings.SharedHandler ?? CreateHandler(context.Settings, useCookies: true);
+        HttpMessageHandler handler = context.Settings.SharedHandler
+            ?? CreateHandler(context.Settings, useCookies: true, SourceAddresses.For(context.Settings.SourceAddresses, context.UserId));
         _client = new HttpClient(handler, disposeHandler: context.Settings.SharedHandler is null) { Timeout = Timeout.InfiniteTimeSpan };
         _version = httpVersion;
 
@@ -123,8 +124,9 @@ public sealed class HttpSession : IDisposable
     /// <summary>Closes this user's connections.</summary>
     public void Dispose() => _client.Dispose();
 
-    internal static SocketsHttpHandler CreateHandler(RunSettings settings, bool useCookies) => new()
+    internal static SocketsHttpHandler CreateHandler(RunSettings settings, bool useCookies, IPAddress? source = null) => new()
     {
+        ConnectCallback = source is null ? null : SourceAddresses.ConnectFrom(source),
         UseProxy = false,
         UseCookies = useCookies,
         AllowAutoRedirect = true,

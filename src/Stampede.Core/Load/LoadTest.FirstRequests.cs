@@ -22,7 +22,7 @@ public sealed partial class LoadTest
     public async Task<IReadOnlyList<FirstRequestSample>> RunFirstRequestsAsync(CancellationToken cancellationToken = default)
     {
         var recorder = new MetricsRecorder();
-        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null);
+        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null) { SourceAddresses = _options.SourceAddresses };
         EnsureThreadPoolHeadroom();
         if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
         {

@@ -140,7 +140,7 @@ public sealed partial class LoadTest : IDisposable
         using SocketsHttpHandler? shared = _options.ShareConnections
             ? HttpSession.CreateHandler(new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null), useCookies: false)
             : null;
-        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, shared);
+        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, shared) { SourceAddresses = _options.SourceAddresses };
 
         EnsureThreadPoolHeadroom();
         if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))

@@ -54,6 +54,13 @@ public sealed class LoadTestOptions
     /// <value><see langword="false"/>.</value>
     public bool ShareConnections { get; set; }
 
+    /// <summary>
+    /// Local addresses the users' connections leave from, in turn (<c>--source-address</c>): about 28,000 connections
+    /// per address to one target, so more than that many users need several (127.0.0.1-127.0.0.4 against a loopback target).
+    /// </summary>
+    /// <value>None: the system picks.</value>
+    public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; set; } = [];
+
     /// <summary>Generator CPU (percent of all cores) above which the run warns that its latencies are suspect.</summary>
     /// <value>90.</value>
     public double CpuWarningThresholdPercent { get; set; } = 90;
@@ -235,6 +242,11 @@ public sealed class LoadTestOptions
             throw Invalid(nameof(Users), Users, "a number of users, 0 or more");
         }
 
+        if (SourceAddresses.Count > 0 && ShareConnections)
+        {
+            throw new ArgumentException("SourceAddresses spreads each user's own connections over its addresses; it cannot be combined with ShareConnections.", nameof(SourceAddresses));
+        }
+
         if (!(SpawnRate > 0) || double.IsInfinity(SpawnRate))
         {
             throw Invalid(nameof(SpawnRate), SpawnRate, "users per second above 0, e.g. 10 or 0.5");
@@ -379,4 +391,8 @@ public sealed class LoadTestOptions
 }
 
 /// <summary>The settings users read while the run goes on.</summary>
-internal sealed record RunSettings(string? Host, Version HttpVersion, TimeSpan RequestTimeout, HttpMessageHandler? SharedHandler);
+internal sealed record RunSettings(string? Host, Version HttpVersion, TimeSpan RequestTimeout, HttpMessageHandler? SharedHandler)
+{
+    /// <summary><see cref="LoadTestOptions.SourceAddresses"/>.</summary>
+    public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
+}

@@ -44,6 +44,9 @@ internal sealed partial record CliSettings
 
     public bool SharedConnections { get; init; }
 
+    /// <summary><c>--source-address</c>, ranges expanded, in order.</summary>
+    public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
+
     public IReadOnlyList<Stage>? Stages { get; init; }
 
     public double? Rate { get; init; }

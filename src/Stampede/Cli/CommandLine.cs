@@ -33,6 +33,7 @@ internal sealed partial class CommandLine
     private readonly Option<TimeSpan> _requestTimeout = new("--request-timeout") { Description = "Limit for one request to its last byte (default 60s)." };
     private readonly Option<Version> _httpVersion = new("--http-version") { Description = "1.1 or 2 (plain-text HTTP/2 uses prior knowledge).", DefaultValueFactory = _ => System.Net.HttpVersion.Version11 };
     private readonly Option<bool> _sharedConnections = new("--shared-connections") { Description = "All users share one connection pool instead of one per user." };
+    private readonly Option<System.Net.IPAddress[]> _sourceAddresses = new("--source-address") { Description = "A local address the users connect from, or an IPv4 range (127.0.0.1-127.0.0.4); repeatable. Users take them in turn: about 28,000 connections per address to one target, so more users need several.", Arity = ArgumentArity.OneOrMore };
     private readonly Option<IReadOnlyList<Stage>?> _stages = new("--stages") { Description = "Stages DURATION:USERS[:RATE],... run one after another, e.g. 30s:10:5,1m:50:10,30s:0." };
     private readonly Option<double?> _rate = new("--rate") { Description = "Open model: start this many iterations (one task each) per second, whatever the server's speed; latency counts from each intended start." };
     private readonly Option<IReadOnlyList<RateStage>?> _rateStages = new("--rate-stages") { Description = "Open model: stages DURATION:RATE,... ramping the rate linearly from --rate (or 0), e.g. 30s:100,2m:100,30s:0; the run ends after the last." };
@@ -57,6 +58,7 @@ internal sealed partial class CommandLine
         _runTime.CustomParser = r => ParsePositiveDuration(r, "--run-time");
         _stopTimeout.CustomParser = r => ParseDuration(r, "--stop-timeout", allowZero: true) ?? TimeSpan.Zero;
         _requestTimeout.CustomParser = r => ParsePositiveDuration(r, "--request-timeout") ?? TimeSpan.FromSeconds(60);
+        _sourceAddresses.CustomParser = ParseSourceAddresses;
         _requestTimeout.DefaultValueFactory = _ => TimeSpan.FromSeconds(60);
         _exitCodeOnError.CustomParser = r => ParseInt(r, "--exit-code-on-error", min: 0, "an exit code from 0 to 255", max: 255);
         _seed.CustomParser = r => ParseInt(r, "--seed", min: int.MinValue, "a whole number");
@@ -82,7 +84,7 @@ internal sealed partial class CommandLine
         _root = new RootCommand(description)
         {
             _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _html, _stopTimeout, _exitCodeOnError,
-            _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _stages,
+            _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _sourceAddresses, _stages,
             _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict, _keepGoing, _goodput,
         };
         foreach (Option option in GateOptions)
@@ -185,6 +187,7 @@ internal sealed partial class CommandLine
             RequestTimeout = result.GetValue(_requestTimeout),
             HttpVersion = result.GetValue(_httpVersion) ?? System.Net.HttpVersion.Version11,
             SharedConnections = result.GetValue(_sharedConnections),
+            SourceAddresses = result.GetValue(_sourceAddresses) ?? [],
             Stages = result.GetValue(_stages),
             Rate = result.GetValue(_rate),
             RateStages = result.GetValue(_rateStages),
@@ -235,6 +238,11 @@ internal sealed partial class CommandLine
                     conflicts.Add($"{openOnly.Name} applies to the open model only: add --rate R (iterations per second) or --rate-stages.");
                 }
             }
+        }
+
+        if (settings.SourceAddresses.Count > 0 && settings.SharedConnections)
+        {
+            conflicts.Add("--source-address spreads each user's own connections over its addresses; leave out --shared-connections.");
         }
 
         CapacityConflicts(settings, result, conflicts);
@@ -404,6 +412,25 @@ internal sealed partial class CommandLine
         }
 
         return stages;
+    }
+
+    private static System.Net.IPAddress[] ParseSourceAddresses(ArgumentResult r)
+    {
+        var addresses = new List<System.Net.IPAddress>();
+        foreach (System.CommandLine.Parsing.Token token in r.Tokens)
+        {
+            try
+            {
+                addresses.AddRange(Stampede.Http.SourceAddresses.Parse(token.Value));
+            }
+            catch (FormatException e)
+            {
+                r.AddError($"--source-address: {e.Message}");
+                return [];
+            }
+        }
+
+        return [.. addresses];
     }
 
     private static TimeSpan? ParsePositiveDuration(ArgumentResult r, string flag) => ParseDuration(r, flag, allowZero: false);

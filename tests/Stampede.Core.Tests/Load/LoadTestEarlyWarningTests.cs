@@ -115,6 +115,32 @@ public sealed class LoadTestEarlyWarningTests
         }
     }
 
+    [Fact]
+    public async Task RunAsync_SourceAddresses_EachUserConnectsFromItsOwnInTurn()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        await using LoopbackServer server = await LoopbackServer.StartAsync(extra: context =>
+        {
+            seen.TryAdd(context.Connection.RemoteIpAddress!.ToString(), 0);
+            return Task.FromResult(false);
+        });
+        var options = new LoadTestOptions
+        {
+            Host = server.Address,
+            Users = 4,
+            SpawnRate = 100,
+            RunTime = TimeSpan.FromSeconds(1.5),
+            SourceAddresses = [System.Net.IPAddress.Parse("127.0.0.2"), System.Net.IPAddress.Parse("127.0.0.3")],
+        };
+        using var test = new LoadTest(options, [typeof(PollingUser)]);
+
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(40));
+
+        result.Stats.Total.Failures.ShouldBe(0);
+        result.Stats.Total.Requests.ShouldBeGreaterThan(4);
+        seen.Keys.Order().ShouldBe(["127.0.0.2", "127.0.0.3"]);
+    }
+
     internal sealed class PollingUser : HttpUser
     {
         public override WaitTime WaitTime => WaitTime.Constant(0.05);

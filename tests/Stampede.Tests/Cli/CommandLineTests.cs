@@ -161,6 +161,25 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Parse_SourceAddresses_RepeatedAndRanges_AreEveryAddressInOrder()
+    {
+        CliSettings s = Parse(["--source-address", "127.0.0.1-127.0.0.3", "--source-address", "127.0.0.9"]).Settings!;
+
+        s.SourceAddresses.Select(a => a.ToString()).ShouldBe(["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.9"]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--source-address", "localhost" }, "--source-address: 'localhost' is not an IP address")]
+    [InlineData(new[] { "--source-address", "127.0.0.2", "--shared-connections" }, "--source-address spreads each user's own connections over its addresses; leave out --shared-connections")]
+    public void Parse_BadSourceAddress_NamesTheFlagAndWhatIsValid(string[] args, string expected)
+    {
+        ParseOutcome outcome = Parse(args);
+
+        outcome.Settings.ShouldBeNull();
+        outcome.Errors.ShouldContain(e => e.Contains(expected));
+    }
+
+    [Fact]
     public void EnvironmentVariableFor_FlagName_IsUpperSnakeWithPrefix()
     {
         CommandLine.EnvironmentVariableFor("--spawn-rate").ShouldBe("STAMPEDE_SPAWN_RATE");
