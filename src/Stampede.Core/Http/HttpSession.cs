@@ -24,12 +24,14 @@ public sealed class HttpSession : IDisposable
     private readonly UserContext _context;
     private readonly string _basePrefix;
     private readonly Dictionary<string, Uri> _uris = new(StringComparer.Ordinal);
+    private readonly DeadlineSources _deadlines;
     private readonly Version _version;
     private readonly HttpVersionPolicy _versionPolicy;
 
     internal HttpSession(Uri baseAddress, UserContext context, Version httpVersion)
     {
         _context = context;
+        _deadlines = new DeadlineSources(context.Kill);
         _basePrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/');
         HttpMessageHandler handler = context.Settings.SharedHandler
             ?? CreateHandler(context.Settings, useCookies: true, SourceAddresses.For(context.Settings.SourceAddresses, context.UserId));
@@ -122,7 +124,11 @@ public sealed class HttpSession : IDisposable
     }
 
     /// <summary>Closes this user's connections.</summary>
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _deadlines.Dispose();
+    }
 
     internal static SocketsHttpHandler CreateHandler(RunSettings settings, bool useCookies, IPAddress? source = null) => new()
     {
@@ -173,8 +179,7 @@ public sealed class HttpSession : IDisposable
         long bytesSent = request.Content?.Headers.ContentLength ?? 0;
         CancellationToken kill = _context.Kill;
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
-        deadline.CancelAfter(timeout);
+        CancellationTokenSource deadline = _deadlines.Rent(timeout);
 
         HttpResponseMessage? response = null;
         byte[] body = [];
@@ -238,6 +243,7 @@ public sealed class HttpSession : IDisposable
         finally
         {
             request.Dispose();
+            _deadlines.Return(deadline);
         }
 
         double frequency = time.TimestampFrequency;
