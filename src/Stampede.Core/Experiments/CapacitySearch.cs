@@ -95,7 +95,7 @@ internal sealed class CapacitySearch : IRateExperiment
     /// Looks at the closed history once a second. When the running step's seconds have all closed, judges it and
     /// decides: the next rate (from the next whole second, <paramref name="nowSeconds"/> rounded up) or the end. After
     /// a failing step the rate drops to a trickle (1/s, or the start rate if lower) until <paramref name="busyIterations"/>
-    /// falls to its level (at most a step's time, 5 s at least), then the next step starts.
+    /// falls to its level (at most three step times, 5 s at least), then the next step starts.
     /// </summary>
     /// <returns>The next step's rate and start second, or <see langword="null"/> when the step goes on or the search finished.</returns>
     public (double Rate, long AtSecond)? OnSecond(IReadOnlyList<IntervalStats> history, double nowSeconds, int busyIterations = 0)
@@ -109,7 +109,8 @@ internal sealed class CapacitySearch : IRateExperiment
         {
             // After a failing step the target's queue is full: arrivals pause until every iteration in flight has
             // ended (or a step's time has passed), so the next step does not inherit the backlog.
-            if (busyIterations > 2 && nowSeconds - since < Math.Max(5, _stepSeconds))
+            // At most three step times (5 s at least): an LLM server's queue of long streams can take longer than one.
+            if (busyIterations > 2 && nowSeconds - since < Math.Max(5, 3 * _stepSeconds))
             {
                 return null;
             }

@@ -289,7 +289,10 @@ internal sealed class MetricsAggregator
         IntervalAccumulator interval = IntervalFor(second);
         interval.Row(sample.RowId, this).Add(in sample, latencyTicks, latencyMicros, 0, 0);
         interval.Total.Add(in sample, latencyTicks, latencyMicros, 0, 0);
-        interval.Total.AddDetail(in sample, serviceTicks, serviceMicros, lagTicks, lagMicros);
+        // The arrivals of the run's first second compile the iteration's code: their lag is the run's, but no second
+        // is judged on it, whenever they complete (a stream of several seconds completes seconds later).
+        bool firstSecondArrival = sample.IntendedStart - _startTimestamp < _frequency;
+        interval.Total.AddDetail(in sample, serviceTicks, serviceMicros, lagTicks, lagMicros, withLag: !firstSecondArrival);
     }
 
     private void FoldLlm(LlmSample sample)
@@ -411,9 +414,10 @@ internal sealed class MetricsAggregator
         // p99 from 662 arrivals, p90 from 64, the median below that. A "p99" of 80 arrivals is their one latest
         // start, a hiccup of a millisecond's worth of them rather than a generator behind its schedule (and at
         // 2 arrivals a second the first one's start-up would be it); a p90 above the bound is a tenth of them late.
-        // The run's first second is not judged on its lag either: its first arrivals run the iteration's code for the
-        // first time, compiling it (tens of ms on a 2-core machine), once. Their latencies still count from their
-        // intended starts, and a generator that cannot keep the schedule is late in the seconds after it too.
+        // The run's first second is not judged on its lag either, nor are its arrivals in the second they complete in
+        // (see Fold): they run the iteration's code for the first time, compiling it (tens of ms on a 2-core machine),
+        // once. Their latencies still count from their intended starts, and a generator that cannot keep the schedule
+        // is late in the seconds after it too.
         double lagPercentile = JudgedLagPercentile(total.ScheduledRequests);
         double? judgedLag = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(lagPercentile) : null;
         bool judged = durationSeconds >= MinJudgedSeconds && second > 0;

@@ -73,8 +73,11 @@ internal sealed class RowAccumulator
         }
     }
 
-    /// <summary>Adds the parts a sample's intended start splits its response time into: service time and scheduling lag.</summary>
-    public void AddDetail(in RequestSample sample, long serviceTicks, long serviceMicros, long lagTicks, long lagMicros)
+    /// <summary>
+    /// Adds the parts a sample's intended start splits its response time into: service time and scheduling lag
+    /// (<paramref name="withLag"/>: whether its lag counts here; a second's lag leaves out the arrivals of the run's first second).
+    /// </summary>
+    public void AddDetail(in RequestSample sample, long serviceTicks, long serviceMicros, long lagTicks, long lagMicros, bool withLag = true)
     {
         if (ServiceTime is not null)
         {
@@ -82,7 +85,7 @@ internal sealed class RowAccumulator
             ServiceTime.RecordValue(serviceMicros);
         }
 
-        if (Lag is not null && sample.Scheduled)
+        if (Lag is not null && sample.Scheduled && withLag)
         {
             MaxLagTicks = Math.Max(MaxLagTicks, lagTicks);
             Lag.RecordValue(lagMicros);

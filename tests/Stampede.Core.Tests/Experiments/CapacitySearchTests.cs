@@ -97,6 +97,41 @@ public sealed class CapacitySearchTests
     }
 
     /// <summary>Runs a search against a simulated target second by second, as the run's pump drives it.</summary>
+    [Theory]
+    [InlineData(50, 12)] // a backlog that never drains: the pause ends after three step times
+    [InlineData(1, 1)] // drained (2 or fewer in flight): the next step starts at once
+    public void OnSecond_AfterAFailingStep_PausesUntilTheTargetDrainsOrThreeStepTimes(int busy, int pausedSeconds)
+    {
+        // 5/s passes, 10/s fails; 4-second steps. An LLM server's backlog takes longer than one step to drain.
+        var options = new CapacitySearchOptions { StartRate = 5, StepTime = TimeSpan.FromSeconds(4), StepWarmup = TimeSpan.Zero };
+        var search = new CapacitySearch(options, [Threshold.Parse("p95<300ms")]);
+        var builder = new SnapshotBuilder();
+        double rate = 5;
+        long? coolingFrom = null;
+        long? resumedAt = null;
+        for (int second = 0; second < 60 && resumedAt is null; second++)
+        {
+            builder.Steady("predict", seconds: 1, perSecond: (int)rate, _ => rate <= 5 ? 100 : 900, fromSecond: second);
+            (double Rate, long AtSecond)? next = search.OnSecond(builder.Live(second + 1.3).History, second + 1.3, busyIterations: coolingFrom is null ? 0 : busy);
+            if (next is { } change && coolingFrom is null && rate > 5)
+            {
+                coolingFrom = change.AtSecond; // the trickle after the failing step
+            }
+            else if (next is { } resume && coolingFrom is not null)
+            {
+                resumedAt = resume.AtSecond;
+                resume.Rate.ShouldBe(7.5);
+            }
+
+            if (next is { } set)
+            {
+                rate = set.Rate;
+            }
+        }
+
+        (resumedAt - coolingFrom).ShouldBe(pausedSeconds);
+    }
+
     private static CapacityAnalysis Simulate(Func<double, double> p95Ms, CapacitySearchOptions options, string slo, List<ExperimentProgress>? progress = null)
     {
         var builder = new SnapshotBuilder();

@@ -290,11 +290,29 @@ public sealed class MetricsAggregatorTests
         StatsSnapshot snapshot = _aggregator.Snapshot(At(3.5));
 
         // Second 1's "p99" is its one late start: not a generator that cannot keep two arrivals a second.
-        snapshot.History[0].SchedulingLagP99Ms!.Value.ShouldBe(40, 0.05);
+        snapshot.History[0].SchedulingLagP99Ms.ShouldBeNull(); // the run's first second's arrivals: in the run's lag only
         snapshot.History[1].SchedulingLagP99Ms!.Value.ShouldBe(18, 0.02);
         snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, false, true]);
         snapshot.Generator.BoundReasons.ShouldBe(["scheduling lag p50 above 5 ms"]);
         snapshot.Generator.Warnings.ShouldHaveSingleItem().Message.ShouldContain("late (p50)");
+    }
+
+    [Fact]
+    public void CloseIntervals_ArrivalOfTheFirstSecondCompletingLater_IsNotJudgedOnItsLag()
+    {
+        // Long streams: the run's first arrival (due at 0.5 s, sent 30 ms late while its code compiled) completes in
+        // second 1; an arrival due in second 1, sent as late, completes in second 2.
+        int row = _recorder.GetRowId("POST", "chat");
+        _recorder.Record(new RequestSample(row, 0, 200, At(0.5), At(0.53), At(0.8), At(1.6), 0, 0, scheduled: true));
+        _recorder.Record(new RequestSample(row, 0, 200, At(1.2), At(1.23), At(1.5), At(2.5), 0, 0, scheduled: true));
+
+        _aggregator.Drain();
+        _aggregator.CloseIntervals(At(3.5));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(3.5));
+
+        snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, false, true]);
+        snapshot.History[1].SchedulingLagP99Ms.ShouldBeNull("the first second's arrival is left out of second 1's lag");
+        snapshot.Total.GetSchedulingLagPercentile(100).ShouldBe(30, 0.05); // the run's lag keeps it
     }
 
     [Fact]
@@ -303,7 +321,8 @@ public sealed class MetricsAggregatorTests
         int row = _recorder.GetRowId("GET", "/x");
         for (int i = 0; i < 100; i++)
         {
-            double due = 0.001 + (i * 0.009);
+            // Second 1 (second 0's arrivals are never judged on their lag: see the test above).
+            double due = 1.001 + (i * 0.009);
             _recorder.Record(new RequestSample(row, 0, 200, At(due), At(due), At(due), At(due + 0.002), 0, 0, scheduled: true));
         }
 
@@ -311,15 +330,15 @@ public sealed class MetricsAggregatorTests
         // is a sliver of them alone, whose "p99" is one request's lag, not a second's worth of schedule.
         for (int i = 0; i < 2; i++)
         {
-            _recorder.Record(new RequestSample(row, 0, 200, At(0.995), At(1.002), At(1.002), At(1.0005 + (i * 0.0001)), 0, 0, scheduled: true));
+            _recorder.Record(new RequestSample(row, 0, 200, At(1.995), At(2.002), At(2.002), At(2.0025 + (i * 0.0001)), 0, 0, scheduled: true));
         }
 
-        _aggregator.Complete(At(1.0));
-        StatsSnapshot snapshot = _aggregator.Snapshot(At(1.0));
+        _aggregator.Complete(At(2.0));
+        StatsSnapshot snapshot = _aggregator.Snapshot(At(2.0));
 
-        snapshot.History.Count.ShouldBe(2);
-        snapshot.History[1].SchedulingLagP99Ms!.Value.ShouldBe(7, 0.01);
-        snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, false]);
+        snapshot.History.Count.ShouldBe(3);
+        snapshot.History[2].SchedulingLagP99Ms!.Value.ShouldBe(7, 0.01);
+        snapshot.History.Select(i => i.GeneratorBound).ShouldBe([false, false, false]);
         snapshot.Generator.BoundSinceSecond.ShouldBeNull();
     }
 
