@@ -3,7 +3,8 @@ namespace Stampede.Http;
 /// <summary>
 /// The per-request deadline of one user's session, linked to the user's kill token: one cancellation source reused
 /// request after request (its timer is re-armed, not re-made), where a new linked source and timer per request cost
-/// about 180 bytes that live as long as the request. A request sent while another is in flight gets its own.
+/// about 270 bytes that live as long as the request (bench/Stampede.Benchmarks/HttpRequestBenchmarks.md). A request
+/// sent while another is in flight gets its own.
 /// </summary>
 internal sealed class DeadlineSources(CancellationToken kill) : IDisposable
 {

@@ -21,7 +21,7 @@ public static class SourceAddresses
     {
         ArgumentNullException.ThrowIfNull(text);
         string[] ends = text.Split('-', 2, StringSplitOptions.TrimEntries);
-        if (ends.Length == 1 || text.Contains(':', StringComparison.Ordinal) && !ends[0].Contains('.', StringComparison.Ordinal))
+        if (ends.Length == 1)
         {
             return [Address(text.Trim(), text)];
         }

@@ -414,13 +414,13 @@ internal sealed class MetricsAggregator
         // p99 from 662 arrivals, p90 from 64, the median below that. A "p99" of 80 arrivals is their one latest
         // start, a hiccup of a millisecond's worth of them rather than a generator behind its schedule (and at
         // 2 arrivals a second the first one's start-up would be it); a p90 above the bound is a tenth of them late.
-        // The run's first second is not judged on its lag either, nor are its arrivals in the second they complete in
-        // (see Fold): they run the iteration's code for the first time, compiling it (tens of ms on a 2-core machine),
-        // once. Their latencies still count from their intended starts, and a generator that cannot keep the schedule
+        // The arrivals of the run's first second are in no second's lag (see Fold), so second 0 has none to judge:
+        // they run the iteration's code for the first time, compiling it (tens of ms on a 2-core machine), once.
+        // Their latencies still count from their intended starts, and a generator that cannot keep the schedule
         // is late in the seconds after it too.
         double lagPercentile = JudgedLagPercentile(total.ScheduledRequests);
         double? judgedLag = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(lagPercentile) : null;
-        bool judged = durationSeconds >= MinJudgedSeconds && second > 0;
+        bool judged = durationSeconds >= MinJudgedSeconds;
         bool bound = _monitor.JudgeSecond(second, judged ? judgedLag : null, string.Create(CultureInfo.InvariantCulture, $"p{lagPercentile}"));
         _history = _history.Add(new IntervalStats
         {
