@@ -8,6 +8,7 @@ using Stampede.Cli;
 using Stampede.Gates;
 using Stampede.Load;
 using Stampede.Reports;
+using Stampede.Security;
 using Stampede.Terminal;
 
 namespace Stampede;
@@ -75,6 +76,10 @@ public static partial class StampedeApp
             return await outcome.Result.InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
+        // Before anything is written: values that must never reach an output.
+        Secrets.AddFromEnvironment(environment);
+        Secrets.Add(settings.WebAuth?[(settings.WebAuth.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+
         Type[] shapes = [.. userTypes.Where(t => typeof(LoadShape).IsAssignableFrom(t))];
         Type[] users = [.. userTypes.Where(t => !typeof(LoadShape).IsAssignableFrom(t))];
         if (shapes.Length > 1)
@@ -108,6 +113,8 @@ public static partial class StampedeApp
             RequestTimeout = settings.RequestTimeout,
             HttpVersion = settings.HttpVersion,
             ShareConnections = settings.SharedConnections,
+            Insecure = settings.Insecure,
+            MaxBodyBytes = settings.MaxBodyBytes,
             SourceAddresses = settings.SourceAddresses,
             Rate = settings.FindCapacity || settings.Stress ? null : settings.Rate,
             RateStages = settings.RateStages ?? [],
@@ -206,6 +213,11 @@ public static partial class StampedeApp
         if (info)
         {
             console.MarkupLine(Markup.Escape(Describe(settings, shape, test)));
+            if (settings.Insecure)
+            {
+                console.MarkupLine("[yellow]TLS certificates are not checked (--insecure): any certificate the target presents is accepted.[/]");
+            }
+
             console.MarkupLine("Ctrl-C stops the run and still writes the outputs.");
         }
 
@@ -229,7 +241,23 @@ public static partial class StampedeApp
         Task viewTask = view.RunAsync(viewStop.Token);
         Task debugTask = debug?.RunAsync(viewStop.Token) ?? Task.CompletedTask;
 
-        RunResult result = await test.RunAsync(interrupt.Token).ConfigureAwait(false);
+        using RunJournal? journal = await StartJournalAsync(test, settings, shape, errors).ConfigureAwait(false);
+        RunResult result;
+        try
+        {
+            result = await test.RunAsync(interrupt.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // An engine that fails (a bug, out of memory) must still leave the results gathered so far.
+        catch (Exception ex) when (journal is not null && ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            await viewStop.CancelAsync().ConfigureAwait(false);
+            journal.Dispose();
+            await errors.WriteLineAsync($"error: the run failed inside Stampede ({ex.GetType().Name}: {Secrets.Redact(ex.Message)}); the results up to then are in {journal.Path}.").ConfigureAwait(false);
+            await WriteFromJournalAsync(journal.Path, settings, console, errors).ConfigureAwait(false);
+            return 1;
+        }
+
         await viewStop.CancelAsync().ConfigureAwait(false);
         await viewTask.ConfigureAwait(false);
         await debugTask.ConfigureAwait(false);
@@ -255,6 +283,7 @@ public static partial class StampedeApp
             console.Write(part);
         }
 
+        bool written = true;
         foreach ((string what, IExporter exporter) in Exporters(settings))
         {
             try
@@ -269,7 +298,17 @@ public static partial class StampedeApp
             {
                 await errors.WriteLineAsync($"error: could not write {what}: {ex.Message}").ConfigureAwait(false);
                 exitCode = exitCode == 0 ? 1 : exitCode;
+                written = false;
             }
+        }
+
+        if (written)
+        {
+            journal?.Complete();
+        }
+        else if (journal is not null)
+        {
+            await errors.WriteLineAsync($"The run's journal stays in {journal.Path}: `stampede report {journal.Path} -o report.html` renders it.").ConfigureAwait(false);
         }
 
         if (settings.LogLevel <= LogLevel.Error)
@@ -281,6 +320,49 @@ public static partial class StampedeApp
         }
 
         return exitCode;
+    }
+
+    /// <summary>Starts the crash-safe journal beside the JSON (or HTML) output; a run without either has none, and one whose journal cannot be created runs without it.</summary>
+    private static async Task<RunJournal?> StartJournalAsync(LoadTest test, CliSettings settings, LoadShape? shape, TextWriter errors)
+    {
+        if (RunJournal.PathFor(settings.JsonPath, settings.HtmlPath) is not { } path)
+        {
+            return null;
+        }
+
+        try
+        {
+            return RunJournal.Start(path, test, SettingsSummary(settings, shape), Version);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await errors.WriteLineAsync($"warning: the run's journal {path} cannot be written ({ex.Message}); the run goes on, but a crash would lose its results.").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>After the engine failed: the JSON and HTML outputs rebuilt from the journal, as far as they can be.</summary>
+    private static async Task WriteFromJournalAsync(string journal, CliSettings settings, IAnsiConsole console, TextWriter errors)
+    {
+        try
+        {
+            RunDocument document = await RunDocumentReader.ReadAsync(journal).ConfigureAwait(false);
+            if (settings.JsonPath is { } json)
+            {
+                await RunDocumentWriter.WriteAsync(document, json).ConfigureAwait(false);
+                console.MarkupLine($"Wrote {Markup.Escape(json)} (rebuilt from the journal)");
+            }
+
+            if (settings.HtmlPath is { } html)
+            {
+                await HtmlReportWriter.WriteAsync(document, html).ConfigureAwait(false);
+                console.MarkupLine($"Wrote {Markup.Escape(html)} (rebuilt from the journal)");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            await errors.WriteLineAsync($"error: the outputs could not be rebuilt from {journal} ({ex.Message}); the journal stays for `stampede report`.").ConfigureAwait(false);
+        }
     }
 
     private static void OnSignal(PosixSignalContext context, CancellationTokenSource interrupt)
@@ -367,7 +449,7 @@ public static partial class StampedeApp
     /// <summary>The run's settings as the outputs record them.</summary>
     internal static RunSettingsSummary SettingsSummary(CliSettings settings, LoadShape? shape) => new()
     {
-        Host = settings.Host,
+        Host = settings.Host is { } host ? Secrets.Redact(host) : null,
         Users = settings.Users,
         SpawnRate = settings.SpawnRate,
         RunTimeSeconds = settings.RunTime?.TotalSeconds,
@@ -378,7 +460,8 @@ public static partial class StampedeApp
         ExcludeTags = settings.ExcludeTags,
         HttpVersion = settings.HttpVersion.ToString(),
         SharedConnections = settings.SharedConnections,
-        Arguments = settings.Arguments,
+        Insecure = settings.Insecure,
+        Arguments = Secrets.RedactArguments(settings.Arguments),
         Rate = settings.Rate,
         RateStages = settings.RateStages ?? [],
         Arrivals = settings.Arrivals,
@@ -398,7 +481,7 @@ public static partial class StampedeApp
             : $"load shape {shape.GetType().Name}";
         string duration = settings.RunTime is { } t ? $"for {t}" : "until Ctrl-C";
         string classes = string.Join(", ", test.UserClasses.Select(c => c.Name));
-        return $"Stampede {Version}: {load} ({classes}) against {settings.Host ?? "each class's own host"} {duration}.";
+        return $"Stampede {Version}: {load} ({classes}) against {(settings.Host is { } host ? Secrets.Redact(host) : "each class's own host")} {duration}.";
     }
 
     private static string DescribeRate(CliSettings settings)

@@ -243,6 +243,7 @@ public sealed class StampedeAppTests : IAsyncLifetime
         using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(prefix + ".json"));
         document.RootElement.GetProperty("run").GetProperty("stopReason").GetString().ShouldBe("interrupted");
         document.RootElement.GetProperty("aggregated").GetProperty("requests").GetInt64().ShouldBeGreaterThanOrEqualTo(10);
+        File.Exists(prefix + ".json.partial").ShouldBeFalse("the journal is removed once the outputs are written");
         lock (stdout)
         {
             stdout.ToString().ShouldContain("it was interrupted");

@@ -6,10 +6,19 @@ namespace Stampede.Http;
 /// <summary>Turns what went wrong with a request into a short reason that groups well in the failures table.</summary>
 internal static class FailureReason
 {
-    public static string ForStatus(int statusCode, string? reasonPhrase) =>
-        string.IsNullOrEmpty(reasonPhrase)
+    /// <summary>A status reason, <c>HTTP 429 Too Many Requests</c>; with the server's <c>Retry-After</c> when it sent one (<c>(Retry-After 2 s)</c>), because a server that asks for a pause is shedding load on purpose.</summary>
+    public static string ForStatus(int statusCode, string? reasonPhrase, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter = null)
+    {
+        string status = string.IsNullOrEmpty(reasonPhrase)
             ? string.Create(CultureInfo.InvariantCulture, $"HTTP {statusCode}")
             : string.Create(CultureInfo.InvariantCulture, $"HTTP {statusCode} {reasonPhrase}");
+        return retryAfter switch
+        {
+            { Delta: { } delta } => string.Create(CultureInfo.InvariantCulture, $"{status} (Retry-After {delta.TotalSeconds:0.###} s)"),
+            { Date: not null } => $"{status} (Retry-After a date)",
+            _ => status,
+        };
+    }
 
     public static string ForTimeout(TimeSpan timeout) =>
         string.Create(CultureInfo.InvariantCulture, $"Timeout: no complete response within {timeout.TotalSeconds:0.###} s");
@@ -41,6 +50,21 @@ internal static class FailureReason
                 HttpRequestError.NameResolutionError => "NameResolution: host not found",
                 HttpRequestError.SecureConnectionError => $"TlsError: {message}",
                 _ => $"{nameof(HttpRequestException)}: {message}",
+            };
+        }
+
+        // A malformed body (bad chunking) fails as an IOException that knows which HTTP error it is.
+        if (Find<HttpIOException>(exception) is { } io)
+        {
+            string message = io.Message;
+            string suffix = $" ({io.HttpRequestError})";
+            message = message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+            return io.HttpRequestError switch
+            {
+                HttpRequestError.ResponseEnded => "ResponseEnded: the server closed the connection before the response was complete",
+                HttpRequestError.InvalidResponse => $"InvalidResponse: {message}",
+                HttpRequestError.HttpProtocolError => $"ProtocolError: {message}",
+                _ => $"IOError: {message}",
             };
         }
 

@@ -15,8 +15,9 @@ public sealed class HttpResult
     private bool _sealed;
     private string? _text;
 
-    internal HttpResult(int statusCode, string? reasonPhrase, HttpResponseHeaders? headers, HttpContentHeaders? contentHeaders, byte[] body, TimeSpan elapsed, TimeSpan timeToFirstByte, string? error, Exception? exception)
+    internal HttpResult(int statusCode, string? reasonPhrase, HttpResponseHeaders? headers, HttpContentHeaders? contentHeaders, byte[] body, TimeSpan elapsed, TimeSpan timeToFirstByte, string? error, Exception? exception, bool bodyTruncated = false)
     {
+        BodyTruncated = bodyTruncated;
         StatusCode = statusCode;
         ReasonPhrase = reasonPhrase;
         Headers = headers;
@@ -43,8 +44,11 @@ public sealed class HttpResult
     /// <summary>Content headers (type, length); <see langword="null"/> when no response arrived.</summary>
     public HttpContentHeaders? ContentHeaders { get; }
 
-    /// <summary>The response body as received.</summary>
+    /// <summary>The response body as received, up to the run's <c>--max-body</c> (4 MiB unless set).</summary>
     public byte[] Body { get; }
+
+    /// <summary>Whether the body was longer than <c>--max-body</c>: <see cref="Body"/> then holds its first bytes only (the rest was read, counted in the bytes received, and dropped).</summary>
+    public bool BodyTruncated { get; }
 
     /// <summary>The body decoded as UTF-8.</summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Body);

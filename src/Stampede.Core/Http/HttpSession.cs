@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Stampede.Load;
 using Stampede.Metrics;
+using Stampede.Security;
 
 namespace Stampede.Http;
 
@@ -20,6 +21,10 @@ public sealed class HttpSession : IDisposable
 {
     private const int UriCacheLimit = 1024;
 
+#pragma warning disable CA5359 // Accepting any certificate is what --insecure asks for, explicitly, and every report of such a run says so.
+    private static readonly System.Net.Security.SslClientAuthenticationOptions s_acceptAnyCertificate = new() { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
+#pragma warning restore CA5359
+
     private readonly HttpClient _client;
     private readonly UserContext _context;
     private readonly string _basePrefix;
@@ -27,15 +32,17 @@ public sealed class HttpSession : IDisposable
     private readonly DeadlineSources _deadlines;
     private readonly Version _version;
     private readonly HttpVersionPolicy _versionPolicy;
+    private bool _secretHeadersNoted;
 
     internal HttpSession(Uri baseAddress, UserContext context, Version httpVersion)
     {
         _context = context;
         _deadlines = new DeadlineSources(context.Kill);
-        _basePrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _basePrefix = UriCredentials.WithoutUserInfo(baseAddress).GetLeftPart(UriPartial.Path).TrimEnd('/');
         HttpMessageHandler handler = context.Settings.SharedHandler
             ?? CreateHandler(context.Settings, useCookies: true, SourceAddresses.For(context.Settings.SourceAddresses, context.UserId));
         _client = new HttpClient(handler, disposeHandler: context.Settings.SharedHandler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.Authorization = UriCredentials.BasicFrom(baseAddress);
         _version = httpVersion;
 
         // Plain-text HTTP/2 needs prior knowledge (h2c): ask for exactly the version given.
@@ -132,6 +139,7 @@ public sealed class HttpSession : IDisposable
 
     internal static SocketsHttpHandler CreateHandler(RunSettings settings, bool useCookies, IPAddress? source = null) => new()
     {
+        SslOptions = settings.Insecure ? s_acceptAnyCertificate : new System.Net.Security.SslClientAuthenticationOptions(),
         ConnectCallback = source is null ? null : SourceAddresses.ConnectFrom(source),
         UseProxy = false,
         UseCookies = useCookies,
@@ -173,6 +181,11 @@ public sealed class HttpSession : IDisposable
 
     private async Task<HttpResult> SendCoreAsync(HttpRequestMessage request, string name, Action<HttpResult>? check, TimeSpan timeout, Func<Stream, CancellationToken, Task<StreamedBody>>? readBody = null)
     {
+        if (!_secretHeadersNoted)
+        {
+            NoteSecretHeaders();
+        }
+
         MetricsRecorder recorder = _context.Recorder;
         TimeProvider time = _context.Time;
         int rowId = recorder.GetRowId(request.Method.Method, name);
@@ -184,6 +197,7 @@ public sealed class HttpSession : IDisposable
         HttpResponseMessage? response = null;
         byte[] body = [];
         long received = 0;
+        bool truncated = false;
         StreamedTokens? tokens = null;
         string? error = null;
         Exception? exception = null;
@@ -211,12 +225,11 @@ public sealed class HttpSession : IDisposable
             }
             else
             {
-                body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+                (body, received, truncated) = await ReadBodyAsync(response.Content, _context.Settings.MaxBodyBytes, deadline.Token).ConfigureAwait(false);
                 end = time.GetTimestamp();
-                received = body.Length;
                 if (!response.IsSuccessStatusCode)
                 {
-                    error = FailureReason.ForStatus((int)response.StatusCode, response.ReasonPhrase);
+                    error = FailureReason.ForStatus((int)response.StatusCode, response.ReasonPhrase, response.Headers.RetryAfter);
                 }
             }
         }
@@ -227,8 +240,9 @@ public sealed class HttpSession : IDisposable
             request.Dispose();
             throw;
         }
-        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested || ex.InnerException is TimeoutException)
         {
+            // The handler's connect timeout (TCP and TLS, set to the request timeout) can fire a moment before the deadline.
             end = time.GetTimestamp();
             error = FailureReason.ForTimeout(timeout);
             exception = ex;
@@ -256,7 +270,8 @@ public sealed class HttpSession : IDisposable
             TimeSpan.FromSeconds((end - start) / frequency),
             TimeSpan.FromSeconds((firstByte - start) / frequency),
             error,
-            exception);
+            exception,
+            truncated);
         response?.Dispose();
 
         if (check is not null)
@@ -292,6 +307,84 @@ public sealed class HttpSession : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Reads a body to its end, keeping at most <paramref name="max"/> bytes of it: a body of known length within the cap
+    /// is read as one array (as before the cap existed), a longer or unannounced one through a pooled buffer, counted.
+    /// </summary>
+    private static async Task<(byte[] Body, long Received, bool Truncated)> ReadBodyAsync(HttpContent content, long max, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is long length && length <= max)
+        {
+            byte[] whole = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return (whole, whole.Length, false);
+        }
+
+        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await using (stream.ConfigureAwait(false))
+            {
+                using var kept = new MemoryStream((int)Math.Min(max, 64 * 1024));
+                long total = 0;
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                    int keep = (int)Math.Min(read, max - kept.Length);
+                    if (keep > 0)
+                    {
+                        kept.Write(buffer, 0, keep);
+                    }
+                }
+
+                return (kept.Length == 0 ? [] : kept.ToArray(), total, total > kept.Length);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Makes the values of the secret default headers (Authorization, X-Api-Key, Cookie …) a user has set up
+    /// <see cref="Secrets"/>, so that a server echoing one into an error text does not put it in a report: called when
+    /// the user has started and at its first request.
+    /// </summary>
+    internal void NoteSecretHeaders()
+    {
+        _secretHeadersNoted = true;
+        foreach (KeyValuePair<string, HeaderStringValues> header in _client.DefaultRequestHeaders.NonValidated)
+        {
+            if (!Secrets.IsSensitiveName(header.Key))
+            {
+                continue;
+            }
+
+            foreach (string value in header.Value)
+            {
+                Secrets.Add(value);
+
+                // The parts too, not their names: a scheme's credentials ("Bearer <token>") and each cookie's value.
+                int space = value.IndexOf(' ', StringComparison.Ordinal);
+                if (space > 0)
+                {
+                    Secrets.Add(value[(space + 1)..].Trim());
+                }
+
+                foreach (string part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    int equals = part.IndexOf('=', StringComparison.Ordinal);
+                    if (equals > 0)
+                    {
+                        Secrets.Add(part[(equals + 1)..]);
+                    }
+                }
+            }
+        }
     }
 
     private Uri Resolve(string path)

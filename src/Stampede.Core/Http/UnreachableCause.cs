@@ -24,7 +24,7 @@ internal static class UnreachableCause
         string hostPort = $"{uri.Host}:{uri.Port}";
         if (Find<AuthenticationException>(exception) is { } tls)
         {
-            return $"the TLS handshake with {hostPort} failed ({tls.Message}) — check its certificate, or use http:// if it speaks plain HTTP";
+            return $"the TLS handshake with {hostPort} failed ({tls.Message}) — check its certificate (--insecure accepts a test server's self-signed one), or use http:// if it speaks plain HTTP";
         }
 
         if (Find<SocketException>(exception) is { } socket)
@@ -41,7 +41,7 @@ internal static class UnreachableCause
         return exception is HttpRequestException { HttpRequestError: var error } ? error switch
         {
             HttpRequestError.NameResolutionError => $"cannot resolve host {uri.Host} — check the host name",
-            HttpRequestError.SecureConnectionError => $"the TLS handshake with {hostPort} failed — check its certificate, or use http:// if it speaks plain HTTP",
+            HttpRequestError.SecureConnectionError => $"the TLS handshake with {hostPort} failed — check its certificate (--insecure accepts a test server's self-signed one), or use http:// if it speaks plain HTTP",
             _ => null,
         }
         : null;

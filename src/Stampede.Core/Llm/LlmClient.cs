@@ -37,9 +37,17 @@ public sealed class LlmClient
     /// <value>By default the <c>LLM_MODEL</c> environment variable, else <see langword="null"/> (no <c>model</c> field is sent).</value>
     public string? Model { get; set; } = Environment.GetEnvironmentVariable("LLM_MODEL") is { Length: > 0 } model ? model : null;
 
-    /// <summary>Sent as <c>Authorization: Bearer …</c>; never written to any output.</summary>
+    /// <summary>Sent as <c>Authorization: Bearer …</c>; never written to any output (it is one of the run's <see cref="Security.Secrets"/>).</summary>
     /// <value>By default the <see cref="ApiKeyVariable"/> environment variable.</value>
-    public string? ApiKey { get; set; }
+    public string? ApiKey
+    {
+        get;
+        set
+        {
+            Security.Secrets.Add(value);
+            field = value;
+        }
+    }
 
     /// <summary>The path of the chat API, relative to the host.</summary>
     /// <value><c>/v1/chat/completions</c>.</value>

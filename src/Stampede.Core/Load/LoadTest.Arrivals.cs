@@ -380,7 +380,7 @@ public sealed partial class LoadTest
             try
             {
                 user.Attach(context);
-                bool started = await GuardAsync(_recorder, user.OnStartAsync, $"{userClass.Name}.OnStartAsync", kill).ConfigureAwait(false);
+                bool started = await GuardAsync(_recorder, user.StartAsync, $"{userClass.Name}.OnStartAsync", kill).ConfigureAwait(false);
                 ready.TrySetResult();
                 if (!started)
                 {

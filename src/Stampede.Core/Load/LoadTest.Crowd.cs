@@ -100,7 +100,7 @@ public sealed partial class LoadTest
             try
             {
                 user.Attach(context);
-                if (!await GuardAsync(recorder, user.OnStartAsync, $"{userClass.Name}.OnStartAsync", kill).ConfigureAwait(false))
+                if (!await GuardAsync(recorder, user.StartAsync, $"{userClass.Name}.OnStartAsync", kill).ConfigureAwait(false))
                 {
                     return;
                 }

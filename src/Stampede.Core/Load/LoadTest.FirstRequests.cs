@@ -22,7 +22,7 @@ public sealed partial class LoadTest
     public async Task<IReadOnlyList<FirstRequestSample>> RunFirstRequestsAsync(CancellationToken cancellationToken = default)
     {
         var recorder = new MetricsRecorder();
-        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null) { SourceAddresses = _options.SourceAddresses };
+        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null) { SourceAddresses = _options.SourceAddresses, Insecure = _options.Insecure, MaxBodyBytes = _options.MaxBodyBytes };
         EnsureThreadPoolHeadroom();
         if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
         {
@@ -46,7 +46,7 @@ public sealed partial class LoadTest
             try
             {
                 user.Attach(context);
-                if (!await GuardAsync(recorder, user.OnStartAsync, $"{userClass.Name}.OnStartAsync", cancellationToken).ConfigureAwait(false))
+                if (!await GuardAsync(recorder, user.StartAsync, $"{userClass.Name}.OnStartAsync", cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }

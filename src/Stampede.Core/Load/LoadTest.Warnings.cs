@@ -73,6 +73,7 @@ public sealed partial class LoadTest
 
     private void Warn(RunWarning warning, MetricsAggregator aggregator)
     {
+        warning = warning with { Message = Security.Secrets.Redact(warning.Message) };
         _runWarnings = _runWarnings.Add(warning);
         try
         {

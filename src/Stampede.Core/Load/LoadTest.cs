@@ -84,6 +84,9 @@ public sealed partial class LoadTest : IDisposable
     /// <summary>Raised once a second with fresh statistics, on the metrics thread; keep handlers short.</summary>
     public event Action<StatsSnapshot>? SnapshotTaken;
 
+    /// <summary>The seed of the run in progress (the given one, or the one drawn when none was), from <see cref="RunAsync"/> on; <see langword="null"/> before.</summary>
+    public int? Seed { get; private set; }
+
     /// <summary>Raised when the generator warns about itself (CPU above the threshold).</summary>
     public event Action<GeneratorWarning>? GeneratorWarningRaised;
 
@@ -135,12 +138,13 @@ public sealed partial class LoadTest : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         CancellationToken stopToken = linked.Token;
         int seed = _options.Seed ?? Random.Shared.Next();
+        Seed = seed;
 
         var recorder = new MetricsRecorder();
         using SocketsHttpHandler? shared = _options.ShareConnections
-            ? HttpSession.CreateHandler(new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null), useCookies: false)
+            ? HttpSession.CreateHandler(new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null) { Insecure = _options.Insecure }, useCookies: false)
             : null;
-        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, shared) { SourceAddresses = _options.SourceAddresses };
+        var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, shared) { SourceAddresses = _options.SourceAddresses, Insecure = _options.Insecure, MaxBodyBytes = _options.MaxBodyBytes };
 
         EnsureThreadPoolHeadroom();
         if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))

@@ -61,6 +61,23 @@ public sealed class LoadTestOptions
     /// <value>None: the system picks.</value>
     public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; set; } = [];
 
+    /// <summary>Accepts any TLS certificate the target presents (<c>--insecure</c>): self-signed, expired, for another name.</summary>
+    /// <remarks>For a test server with a self-signed certificate only: the connection is then open to interception. A run that used it says so in every report.</remarks>
+    /// <value><see langword="false"/>: certificates are checked as any HTTPS client checks them.</value>
+    public bool Insecure { get; set; }
+
+    /// <summary>The default of <see cref="MaxBodyBytes"/>: 4 MiB.</summary>
+    public const long DefaultMaxBodyBytes = 4L * 1024 * 1024;
+
+    /// <summary>The most of a response body kept in <see cref="Http.HttpResult.Body"/> for a task to read (<c>--max-body</c>), bytes.</summary>
+    /// <remarks>
+    /// The rest of a longer body is still read to its end (so the response time and the bytes received are true) but
+    /// counted and dropped, and <see cref="Http.HttpResult.BodyTruncated"/> says so: a server that answers 100 MB by
+    /// mistake cannot make the generator's memory grow with its users. 0 keeps no body at all.
+    /// </remarks>
+    /// <value><see cref="DefaultMaxBodyBytes"/>.</value>
+    public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
     /// <summary>Generator CPU (percent of all cores) above which the run warns that its latencies are suspect.</summary>
     /// <value>90.</value>
     public double CpuWarningThresholdPercent { get; set; } = 90;
@@ -262,6 +279,11 @@ public sealed class LoadTestOptions
             throw Invalid(nameof(StopTimeout), StopTimeout, "a duration of 0 or more");
         }
 
+        if (MaxBodyBytes < 0)
+        {
+            throw Invalid(nameof(MaxBodyBytes), MaxBodyBytes, "0 or more bytes");
+        }
+
         if (RequestTimeout <= TimeSpan.Zero)
         {
             throw Invalid(nameof(RequestTimeout), RequestTimeout, "a positive duration");
@@ -395,4 +417,10 @@ internal sealed record RunSettings(string? Host, Version HttpVersion, TimeSpan R
 {
     /// <summary><see cref="LoadTestOptions.SourceAddresses"/>.</summary>
     public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
+
+    /// <summary><see cref="LoadTestOptions.Insecure"/>.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary><see cref="LoadTestOptions.MaxBodyBytes"/>.</summary>
+    public long MaxBodyBytes { get; init; } = LoadTestOptions.DefaultMaxBodyBytes;
 }

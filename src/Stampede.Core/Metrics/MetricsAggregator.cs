@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Stampede.Monitoring;
+using Stampede.Security;
 
 namespace Stampede.Metrics;
 
@@ -43,6 +44,7 @@ internal sealed class MetricsAggregator
     private LlmAccumulator? _llmTotal;
     private readonly Dictionary<(int Row, int Error), long> _failures = [];
     private readonly Dictionary<(string Source, string Type, string Message), (string StackTrace, long Count)> _userErrors = [];
+    private readonly Dictionary<string, string> _redactedMessages = new(StringComparer.Ordinal);
     private readonly Dictionary<long, int> _usersAtEnd = [];
     private ImmutableList<IntervalStats> _history = [];
     private long _nextSecondToClose;
@@ -98,13 +100,28 @@ internal sealed class MetricsAggregator
         }
         while (_recorder.TryDequeueUserError(out UserError error))
         {
-            var key = (error.Source, error.Exception.GetType().Name, error.Exception.Message);
+            var key = (error.Source, error.Exception.GetType().Name, RedactedMessage(error.Exception.Message));
             _userErrors[key] = _userErrors.TryGetValue(key, out var seen)
                 ? (seen.StackTrace, seen.Count + 1)
-                : (error.Exception.ToString(), 1);
+                : (Secrets.Redact(error.Exception.ToString()), 1);
         }
 
         return drained;
+    }
+
+    /// <summary>An exception's message with secrets redacted, remembered: a task that throws on every iteration must not cost a redaction each time.</summary>
+    private string RedactedMessage(string message)
+    {
+        if (!_redactedMessages.TryGetValue(message, out string? redacted))
+        {
+            redacted = Secrets.Redact(message);
+            if (_redactedMessages.Count < 1024)
+            {
+                _redactedMessages[message] = redacted;
+            }
+        }
+
+        return redacted;
     }
 
     /// <summary>Records an exception thrown by a snapshot subscriber (a console view) with the user errors.</summary>

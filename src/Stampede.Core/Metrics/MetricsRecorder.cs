@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Stampede.Security;
 
 namespace Stampede.Metrics;
 
@@ -36,7 +37,7 @@ internal sealed class MetricsRecorder
         _bufferCapacity = bufferCapacity;
     }
 
-    /// <summary>The id of the (method, name) row; registered on first use.</summary>
+    /// <summary>The id of the (method, name) row; registered on first use, under its name with secrets redacted.</summary>
     public int GetRowId(string method, string name)
     {
         if (_rowIds.TryGetValue((method, name), out int id))
@@ -51,14 +52,21 @@ internal sealed class MetricsRecorder
                 return id;
             }
 
-            id = _rows.Count;
-            _rows.Add(new RowKey(method, name));
+            // A row is named by its redacted name: /x?token=a and /x?token=b are one row, "/x?token=***".
+            string redacted = Secrets.Redact(name);
+            if (!_rowIds.TryGetValue((method, redacted), out id))
+            {
+                id = _rows.Count;
+                _rows.Add(new RowKey(method, redacted));
+                _rowIds[(method, redacted)] = id;
+            }
+
             _rowIds[(method, name)] = id;
             return id;
         }
     }
 
-    /// <summary>The id of a failure reason (never 0); registered on first use.</summary>
+    /// <summary>The id of a failure reason (never 0); registered on first use, with secrets redacted.</summary>
     public int GetErrorId(string reason)
     {
         if (_errorIds.TryGetValue(reason, out int id))
@@ -73,8 +81,14 @@ internal sealed class MetricsRecorder
                 return id;
             }
 
-            id = _errors.Count;
-            _errors.Add(reason);
+            string redacted = Secrets.Redact(reason);
+            if (!_errorIds.TryGetValue(redacted, out id))
+            {
+                id = _errors.Count;
+                _errors.Add(redacted);
+                _errorIds[redacted] = id;
+            }
+
             _errorIds[reason] = id;
             return id;
         }

@@ -38,6 +38,9 @@ public abstract class HttpUser : User
         _llm = null;
     }
 
+    /// <summary>The secret headers a user set in <see cref="User.OnStartAsync"/> are secrets from then on, before any text can carry one.</summary>
+    internal override void Started() => _client?.NoteSecretHeaders();
+
     internal override void Detach()
     {
         _client?.Dispose();

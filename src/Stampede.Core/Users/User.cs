@@ -43,6 +43,18 @@ public abstract class User
 
     internal virtual void Attach(UserContext context) => _context = context;
 
+    /// <summary>Runs <see cref="OnStartAsync"/>, then <see cref="Started"/>.</summary>
+    internal async Task StartAsync()
+    {
+        await OnStartAsync().ConfigureAwait(false);
+        Started();
+    }
+
+    /// <summary>After <see cref="OnStartAsync"/> has set the user up (its headers, its login).</summary>
+    internal virtual void Started()
+    {
+    }
+
     internal virtual void Detach()
     {
     }

@@ -44,6 +44,12 @@ internal sealed partial record CliSettings
 
     public bool SharedConnections { get; init; }
 
+    /// <summary><c>--insecure</c>: TLS certificates are not checked.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary><c>--max-body</c>, bytes.</summary>
+    public long MaxBodyBytes { get; init; } = Load.LoadTestOptions.DefaultMaxBodyBytes;
+
     /// <summary><c>--source-address</c>, ranges expanded, in order.</summary>
     public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
 

@@ -33,6 +33,8 @@ internal sealed partial class CommandLine
     private readonly Option<TimeSpan> _requestTimeout = new("--request-timeout") { Description = "Limit for one request to its last byte (default 60s)." };
     private readonly Option<Version> _httpVersion = new("--http-version") { Description = "1.1 or 2 (plain-text HTTP/2 uses prior knowledge).", DefaultValueFactory = _ => System.Net.HttpVersion.Version11 };
     private readonly Option<bool> _sharedConnections = new("--shared-connections") { Description = "All users share one connection pool instead of one per user." };
+    private readonly Option<long> _maxBody = new("--max-body") { Description = "The most of a response body kept for a task to read (default 4MiB); the rest is read, counted and dropped, so a runaway body cannot exhaust memory. 0 keeps none." };
+    private readonly Option<bool> _insecure = new("--insecure", "-k") { Description = "Accept any TLS certificate (a test server's self-signed one); the reports say the run used it." };
     private readonly Option<System.Net.IPAddress[]> _sourceAddresses = new("--source-address") { Description = "A local address the users connect from, or an IPv4 range (127.0.0.1-127.0.0.4); repeatable. Users take them in turn: about 28,000 connections per address to one target, so more users need several.", Arity = ArgumentArity.OneOrMore };
     private readonly Option<IReadOnlyList<Stage>?> _stages = new("--stages") { Description = "Stages DURATION:USERS[:RATE],... run one after another, e.g. 30s:10:5,1m:50:10,30s:0." };
     private readonly Option<double?> _rate = new("--rate") { Description = "Open model: start this many iterations (one task each) per second, whatever the server's speed; latency counts from each intended start." };
@@ -60,6 +62,8 @@ internal sealed partial class CommandLine
         _requestTimeout.CustomParser = r => ParsePositiveDuration(r, "--request-timeout") ?? TimeSpan.FromSeconds(60);
         _sourceAddresses.CustomParser = ParseSourceAddresses;
         _requestTimeout.DefaultValueFactory = _ => TimeSpan.FromSeconds(60);
+        _maxBody.CustomParser = ParseSize;
+        _maxBody.DefaultValueFactory = _ => LoadTestOptions.DefaultMaxBodyBytes;
         _exitCodeOnError.CustomParser = r => ParseInt(r, "--exit-code-on-error", min: 0, "an exit code from 0 to 255", max: 255);
         _seed.CustomParser = r => ParseInt(r, "--seed", min: int.MinValue, "a whole number");
         _logLevel.CustomParser = ParseLogLevel;
@@ -84,7 +88,7 @@ internal sealed partial class CommandLine
         _root = new RootCommand(description)
         {
             _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _html, _stopTimeout, _exitCodeOnError,
-            _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _sourceAddresses, _stages,
+            _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _insecure, _maxBody, _sourceAddresses, _stages,
             _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict, _keepGoing, _goodput,
         };
         foreach (Option option in GateOptions)
@@ -187,6 +191,8 @@ internal sealed partial class CommandLine
             RequestTimeout = result.GetValue(_requestTimeout),
             HttpVersion = result.GetValue(_httpVersion) ?? System.Net.HttpVersion.Version11,
             SharedConnections = result.GetValue(_sharedConnections),
+            Insecure = result.GetValue(_insecure),
+            MaxBodyBytes = result.GetValue(_maxBody),
             SourceAddresses = result.GetValue(_sourceAddresses) ?? [],
             Stages = result.GetValue(_stages),
             Rate = result.GetValue(_rate),
@@ -445,6 +451,17 @@ internal sealed partial class CommandLine
         }
 
         return value;
+    }
+
+    private static long ParseSize(ArgumentResult r)
+    {
+        string token = Token(r);
+        if (!SizeParser.TryParse(token, out long bytes))
+        {
+            r.AddError($"--max-body: '{token}' is not valid; give {SizeParser.Valid}.");
+        }
+
+        return bytes;
     }
 
     private static LogLevel ParseLogLevel(ArgumentResult r)

@@ -87,6 +87,16 @@ internal static partial class HtmlReportWriter
         html.Append(s_invariant, $"<p id=\"headline\" class=\"verdict headline {HeadlineClass(document)}\"><strong>{Encode(RunHeadline.Of(document))}</strong></p>\n");
         html.Append(s_invariant, $"<p id=\"verdict\" class=\"verdict {cls}\"><strong>{word}</strong> <span>{Encode(line)}</span></p>\n");
         ChecksVerdict(html, document);
+        if (run.Interrupted)
+        {
+            html.Append(s_invariant, $"<p id=\"interrupted\" class=\"coverage\"><strong>Interrupted after {run.DurationSeconds:0.#} s</strong>: the generator stopped before writing its outputs (killed, out of memory or crashed); this report was rebuilt from its journal, every second but the last.</p>\n");
+        }
+
+        if (run.Settings.Insecure)
+        {
+            html.Append("<p id=\"insecure\" class=\"coverage\"><strong>TLS certificates were not checked</strong> (<code>--insecure</code>): any certificate the target presented was accepted.</p>\n");
+        }
+
         if (document.Validity is { Reasons.Count: > 0 } validity)
         {
             html.Append("<ul class=\"validity\" id=\"validity\">\n");
@@ -149,6 +159,7 @@ internal static partial class HtmlReportWriter
         Setting(html, "Stop timeout", string.Create(s_invariant, $"{s.StopTimeoutSeconds:0.###} s"));
         Setting(html, "Request timeout", string.Create(s_invariant, $"{s.RequestTimeoutSeconds:0.###} s"));
         Setting(html, "HTTP", $"HTTP/{s.HttpVersion}, {(s.SharedConnections ? "one connection pool shared by all users" : "connections owned by each user")}");
+        Setting(html, "TLS", s.Insecure ? "certificates NOT checked (--insecure): any certificate was accepted" : "certificates checked");
         Setting(html, "Tags", s.Tags.Count == 0 && s.ExcludeTags.Count == 0 ? "all tasks" : $"{(s.Tags.Count == 0 ? "all" : string.Join(", ", s.Tags))}{(s.ExcludeTags.Count == 0 ? string.Empty : " except " + string.Join(", ", s.ExcludeTags))}");
         Setting(html, "Seed", run.Seed.ToString(s_invariant));
         Setting(html, "Exit code", run.ExitCode.ToString(s_invariant));

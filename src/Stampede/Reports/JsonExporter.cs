@@ -17,22 +17,8 @@ internal sealed class JsonExporter(string path) : IExporter
     /// <summary>The file this exporter writes.</summary>
     public string Path => _path;
 
-    public async Task ExportAsync(RunReport report, CancellationToken cancellationToken = default)
-    {
-        RunDocument document = RunDocumentMapper.ToDocument(report);
-        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        FileStream stream = File.Create(_path);
-        await using (stream.ConfigureAwait(false))
-        {
-            await JsonSerializer.SerializeAsync(stream, document, RunDocumentJsonContext.Document, cancellationToken).ConfigureAwait(false);
-            stream.WriteByte((byte)'\n');
-        }
-    }
+    public Task ExportAsync(RunReport report, CancellationToken cancellationToken = default) =>
+        RunDocumentWriter.WriteAsync(RunDocumentMapper.ToDocument(report), _path, cancellationToken);
 
     private static string ValidatePath(string path)
     {

@@ -189,6 +189,7 @@ internal static class RunDocumentMapper
         ExcludeTags = [.. settings.ExcludeTags],
         HttpVersion = settings.HttpVersion,
         SharedConnections = settings.SharedConnections,
+        Insecure = settings.Insecure,
         Arguments = [.. settings.Arguments],
         Rate = settings.Rate,
         RateStages = settings.RateStages.Count == 0 ? null : [.. settings.RateStages.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Duration.TotalSeconds}:{s.Rate}"))],

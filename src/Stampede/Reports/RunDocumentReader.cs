@@ -31,6 +31,11 @@ internal static class RunDocumentReader
             utf8 = utf8[Encoding.UTF8.Preamble.Length..];
         }
 
+        if (RunJournalReader.IsJournal(utf8))
+        {
+            return RunJournalReader.Rebuild(utf8, source);
+        }
+
         // The version is checked before the body so that a newer document fails with the reason, not
         // with whichever renamed field the deserializer trips on first.
         int version = ReadSchemaVersion(utf8, source);

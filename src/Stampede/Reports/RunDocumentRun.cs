@@ -21,6 +21,10 @@ internal sealed record RunDocumentRun
     /// <summary>The process exit code the run ended with.</summary>
     public required int ExitCode { get; init; }
 
+    /// <summary>Whether the document was rebuilt from the run's journal after the generator was stopped before writing its outputs (killed, out of memory, crashed); absent when not.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Interrupted { get; init; }
+
     /// <summary>The settings as given.</summary>
     public required RunDocumentSettings Settings { get; init; }
 
@@ -63,6 +67,9 @@ internal sealed record RunDocumentSettings
 
     /// <summary>Whether users shared one connection pool.</summary>
     public required bool SharedConnections { get; init; }
+
+    /// <summary>Whether TLS certificates went unchecked (<c>--insecure</c>); absent from documents written before it existed.</summary>
+    public bool Insecure { get; init; }
 
     /// <summary>The command-line arguments as given.</summary>
     public required IReadOnlyList<string> Arguments { get; init; }

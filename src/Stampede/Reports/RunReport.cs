@@ -58,6 +58,9 @@ public sealed record RunSettingsSummary
     /// <summary>Whether users shared one connection pool.</summary>
     public bool SharedConnections { get; init; }
 
+    /// <summary>Whether TLS certificates went unchecked (<c>--insecure</c>).</summary>
+    public bool Insecure { get; init; }
+
     /// <summary>The command-line arguments as given.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 

@@ -68,8 +68,8 @@ internal static class ColdStartRunner
                     ReadySeconds = target.ReadyTime.TotalSeconds,
                     FirstRequests = first,
                     ProcessId = target.ProcessId,
-                    Command = settings.TargetCommand,
-                    ReadyUrl = settings.TargetReady!.ToString(),
+                    Command = target.Command,
+                    ReadyUrl = Security.Secrets.Redact(settings.TargetReady!.ToString()),
                 };
                 trials.Add(trial);
                 progress(Describe(trial, start, settings.ColdStarts, target));

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Stampede.Security;
 
 namespace Stampede.Targets;
 
@@ -50,8 +51,8 @@ internal sealed partial class TargetProcess : IAsyncDisposable
     /// <summary>From the spawn of the command to the first 2xx answer of the ready URL.</summary>
     public TimeSpan ReadyTime { get; private set; }
 
-    /// <summary>The command as started, for messages.</summary>
-    public string Command => _options.Command;
+    /// <summary>The command as started, for messages: with its secrets (<c>--api-key …</c>) redacted.</summary>
+    public string Command => Secrets.Redact(_options.Command);
 
     /// <summary>The log file.</summary>
     public string LogPath => _options.LogPath;
@@ -77,12 +78,12 @@ internal sealed partial class TargetProcess : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new TargetProcessException($"The target's log {options.LogPath} cannot be written ({ex.Message}), so `{options.Command}` was not started; give --json, --csv or --html a writable directory, or run from one.", ex);
+            throw new TargetProcessException($"The target's log {options.LogPath} cannot be written ({ex.Message}), so `{Secrets.Redact(options.Command)}` was not started; give --json, --csv or --html a writable directory, or run from one.", ex);
         }
 
         if (options.LogHeader is { } header)
         {
-            await log.WriteLineAsync(header).ConfigureAwait(false);
+            await log.WriteLineAsync(Secrets.Redact(header)).ConfigureAwait(false);
         }
 
         (string fileName, string[] arguments, bool ownGroup) = Launcher(options.Command);
@@ -108,10 +109,10 @@ internal sealed partial class TargetProcess : IAsyncDisposable
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
-            await log.WriteLineAsync($"Could not start {options.Command}: {ex.Message}").ConfigureAwait(false);
+            await log.WriteLineAsync($"Could not start {Secrets.Redact(options.Command)}: {ex.Message}").ConfigureAwait(false);
             await log.DisposeAsync().ConfigureAwait(false);
             process.Dispose();
-            throw new TargetProcessException($"Could not start the target `{options.Command}` ({fileName}): {ex.Message}.", ex);
+            throw new TargetProcessException($"Could not start the target `{Secrets.Redact(options.Command)}` ({fileName}): {ex.Message}.", ex);
         }
 
         var target = new TargetProcess(process, options, log);
@@ -219,7 +220,7 @@ internal sealed partial class TargetProcess : IAsyncDisposable
                 {
                     await DrainAsync().ConfigureAwait(false);
                     _exitCode = ExitCodeOrNull();
-                    return $"The target `{_options.Command}` (pid {ProcessId}) exited with code {ExitCodeText()} before {url} answered 2xx (last probe: {last}).";
+                    return $"The target `{Command}` (pid {ProcessId}) exited with code {ExitCodeText()} before {url} answered 2xx (last probe: {last}).";
                 }
 
                 await Task.WhenAny(Task.Delay(_options.ReadyPollInterval, deadline.Token), exited).ConfigureAwait(false);
@@ -229,7 +230,7 @@ internal sealed partial class TargetProcess : IAsyncDisposable
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"The target `{_options.Command}` (pid {ProcessId}) was not ready within {_options.ReadyTimeout.TotalSeconds:0.###} s (--target-ready-timeout): {url} never answered 2xx (last probe: {last}).");
+                $"The target `{Command}` (pid {ProcessId}) was not ready within {_options.ReadyTimeout.TotalSeconds:0.###} s (--target-ready-timeout): {url} never answered 2xx (last probe: {last}).");
         }
     }
 

@@ -36,7 +36,7 @@ internal sealed class DebugLog
             : shape is null
             ? string.Create(CultureInfo.InvariantCulture, $"closed model, {settings.Users} users at {settings.SpawnRate:0.##}/s")
             : $"closed model, load shape {shape.GetType().Name}";
-        yield return $"debug: load: {load} {duration}, host {settings.Host ?? "each class's own"}, seed {(settings.Seed is { } seed ? seed.ToString(CultureInfo.InvariantCulture) : "none")}";
+        yield return $"debug: load: {load} {duration}, host {(settings.Host is { } host ? Security.Secrets.Redact(host) : "each class's own")}, seed {(settings.Seed is { } seed ? seed.ToString(CultureInfo.InvariantCulture) : "none")}";
         foreach (UserClassSummary c in test.UserClasses)
         {
             string fixedCount = c.FixedCount > 0 ? string.Create(CultureInfo.InvariantCulture, $" fixed count {c.FixedCount}") : string.Empty;
@@ -45,7 +45,7 @@ internal sealed class DebugLog
         }
 
         yield return string.Create(CultureInfo.InvariantCulture, $"debug: timeouts: request {settings.RequestTimeout.TotalSeconds:0.###} s, stop {settings.StopTimeout.TotalSeconds:0.###} s");
-        yield return $"debug: HTTP/{settings.HttpVersion}, {(settings.SharedConnections ? "shared connection pool" : "one connection pool per user")}";
+        yield return $"debug: HTTP/{settings.HttpVersion}, {(settings.SharedConnections ? "shared connection pool" : "one connection pool per user")}, TLS certificates {(settings.Insecure ? "not checked (--insecure)" : "checked")}";
     }
 
     /// <summary>Prints each new generator sample until <paramref name="cancellationToken"/> is cancelled, then those left.</summary>

@@ -136,7 +136,7 @@ internal static class DashboardApp
             Gates = checks,
             Settings = StampedeApp.SettingsSummary(settings, shape: null) with
             {
-                Host = request.Host,
+                Host = request.Host is { } host ? Security.Secrets.Redact(host) : null,
                 Users = request.Users,
                 SpawnRate = request.SpawnRate,
                 RunTimeSeconds = request.RunTime?.TotalSeconds,
@@ -196,7 +196,7 @@ internal static class DashboardApp
     {
         DashboardRunState.Running when view.Request is { } r => string.Create(
             CultureInfo.InvariantCulture,
-            $"Dashboard: run {view.RunId} started, {r.Users} users at {r.SpawnRate:0.##}/s against {r.Host ?? "each class's own host"}{(r.RunTime is { } t ? $" for {t}" : string.Empty)}."),
+            $"Dashboard: run {view.RunId} started, {r.Users} users at {r.SpawnRate:0.##}/s against {(r.Host is { } host ? Security.Secrets.Redact(host) : "each class's own host")}{(r.RunTime is { } t ? $" for {t}" : string.Empty)}."),
         DashboardRunState.Stopped when view.Result is { } result => string.Create(
             CultureInfo.InvariantCulture,
             $"Dashboard: run {view.RunId} ended ({result.StopReason}) after {result.Stats.Elapsed.TotalSeconds:0.0} s: {result.Stats.Total.Requests} requests, {result.Stats.Total.Failures} failed."),

@@ -34,7 +34,7 @@ internal static partial class DashboardEvents
 
             if (view.Request is { } request)
             {
-                json.WriteString("host", request.Host);
+                json.WriteString("host", request.Host is { } host ? Security.Secrets.Redact(host) : null);
                 json.WriteNumber("spawnRate", request.SpawnRate);
                 if (request.RunTime is { } runTime)
                 {

@@ -193,6 +193,12 @@ internal sealed class DashboardServer : IAsyncDisposable
         string? host = root.TryGetProperty("host", out JsonElement h) && h.ValueKind == JsonValueKind.String && h.GetString()!.Trim() is { Length: > 0 } given
             ? given
             : defaults.Host;
+
+        // The form shows the default host with its credentials hidden; sent back unchanged, it means the default itself.
+        if (host is not null && defaults.Host is not null && string.Equals(host, Security.Secrets.Redact(defaults.Host), StringComparison.Ordinal))
+        {
+            host = defaults.Host;
+        }
         if (host is not null && (!Uri.TryCreate(host, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             await ErrorAsync(context, StatusCodes.Status400BadRequest, $"host: '{host}' is not valid; give an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080.").ConfigureAwait(false);
@@ -398,7 +404,7 @@ internal sealed class DashboardServer : IAsyncDisposable
             json.WriteString("version", StampedeApp.Version);
             json.WriteNumber("users", defaults.Users);
             json.WriteNumber("spawnRate", defaults.SpawnRate);
-            json.WriteString("host", defaults.Host);
+            json.WriteString("host", defaults.Host is { } host ? Security.Secrets.Redact(host) : null);
             if (defaults.RunTime is { } runTime)
             {
                 json.WriteNumber("runTimeSeconds", runTime.TotalSeconds);

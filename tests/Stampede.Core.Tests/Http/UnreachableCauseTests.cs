@@ -35,7 +35,7 @@ public sealed class UnreachableCauseTests
         var exception = new HttpRequestException(HttpRequestError.SecureConnectionError, "SSL failed", new AuthenticationException("The remote certificate is invalid"));
 
         UnreachableCause.Of(exception, new Uri("https://127.0.0.1:8443/")).ShouldBe(
-            "the TLS handshake with 127.0.0.1:8443 failed (The remote certificate is invalid) — check its certificate, or use http:// if it speaks plain HTTP");
+            "the TLS handshake with 127.0.0.1:8443 failed (The remote certificate is invalid) — check its certificate (--insecure accepts a test server's self-signed one), or use http:// if it speaks plain HTTP");
     }
 
     [Fact]

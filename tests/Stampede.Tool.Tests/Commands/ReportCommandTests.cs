@@ -54,6 +54,50 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_JournalWithJson_RebuildsTheRunIntoADocumentAndAReport()
+    {
+        string journal = await JournalOfFixtureAsync();
+        string json = Path.Combine(_directory, "rebuilt.json");
+        string html = Path.Combine(_directory, "rebuilt.html");
+
+        int exit = await ReportCommand.RunAsync(journal, html, _output, _errors, CancellationToken.None, json);
+
+        exit.ShouldBe(0, _errors.ToString());
+        RunDocument original = await RunDocumentReader.ReadAsync(s_fixture);
+        _output.ToString().ShouldContain($"Rebuilt an interrupted run from its journal: {original.History.Count} seconds, {original.Aggregated.Requests} requests.");
+        _output.ToString().ShouldContain($"Wrote {json}");
+        RunDocument rebuilt = await RunDocumentReader.ReadAsync(json);
+        rebuilt.Run.Interrupted.ShouldBeTrue();
+        rebuilt.History.Count.ShouldBe(original.History.Count);
+        rebuilt.Rows.Select(r => (r.Name, r.Requests, r.PercentilesMs["99"])).ShouldBe(original.Rows.Select(r => (r.Name, r.Requests, r.PercentilesMs["99"])));
+        (await File.ReadAllTextAsync(html)).ShouldContain("<p id=\"interrupted\"");
+    }
+
+    [Fact]
+    public async Task RunAsync_JournalWithJsonOnly_WritesNoHtml()
+    {
+        string journal = await JournalOfFixtureAsync();
+        string json = Path.Combine(_directory, "run.json");
+
+        int exit = await ReportCommand.RunAsync(journal, null, _output, _errors, CancellationToken.None, json);
+
+        exit.ShouldBe(0, _errors.ToString());
+        File.Exists(json).ShouldBeTrue();
+        Directory.EnumerateFiles(_directory, "*.html").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RunAsync_JournalWithoutOutputs_WritesTheReportWithoutPartialInItsName()
+    {
+        string journal = await JournalOfFixtureAsync();
+
+        int exit = await ReportCommand.RunAsync(journal, null, _output, _errors, CancellationToken.None);
+
+        exit.ShouldBe(0, _errors.ToString());
+        File.Exists(Path.Combine(_directory, "journal.html")).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task RunAsync_NoOutput_WritesBesideTheDocument()
     {
         string document = Path.Combine(_directory, "run.json");
@@ -104,6 +148,38 @@ public sealed class ReportCommandTests : IDisposable
 
         exit.ShouldBe(2);
         (await File.ReadAllTextAsync(document)).ShouldBe(await File.ReadAllTextAsync(s_fixture));
+    }
+
+    /// <summary>The fixture run written as its journal would have been: a header, then one line per second with the totals.</summary>
+    private async Task<string> JournalOfFixtureAsync()
+    {
+        RunDocument document = await RunDocumentReader.ReadAsync(s_fixture);
+        var lines = new List<string>
+        {
+            System.Text.Json.JsonSerializer.Serialize(new RunJournalHeader { SchemaVersion = document.SchemaVersion, Tool = document.Tool, Run = document.Run }, RunJournalJsonContext.Relaxed.RunJournalHeader),
+        };
+        RunDocument state = document with
+        {
+            History = [],
+            Generator = document.Generator with { Samples = [] },
+            Rows = [.. document.Rows.Select(r => r with { Histogram = null })],
+            Aggregated = document.Aggregated with { Histogram = null },
+        };
+        foreach (RunDocumentInterval interval in document.History)
+        {
+            RunJournalSecond line = new()
+            {
+                ElapsedSeconds = interval.Second + interval.DurationSeconds,
+                Intervals = [interval],
+                Samples = [.. document.Generator.Samples.Where(s => s.Second == interval.Second + 1)],
+                State = state,
+            };
+            lines.Add(System.Text.Json.JsonSerializer.Serialize(line, RunJournalJsonContext.Relaxed.RunJournalSecond));
+        }
+
+        string path = Path.Combine(_directory, "journal.json" + RunJournal.Extension);
+        await File.WriteAllLinesAsync(path, lines);
+        return path;
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class StampedeToolTests
     [InlineData(new[] { "frobnicate" }, "unknown command frobnicate; give one of run, new, demo, serve-demo, report, compare, llm.")]
     [InlineData(new[] { "reprot", "run.json" }, "unknown command reprot; did you mean report?")]
     [InlineData(new[] { "compare", "base.json" }, "compare: no current given; give the run being judged, of either kind.")]
-    [InlineData(new[] { "report" }, "report: no document given; give the run's JSON document, as written by --json.")]
+    [InlineData(new[] { "report" }, "report: no document given; give the run's JSON document, as written by --json, or the journal of a run that was killed (run.json.partial).")]
     public async Task RunAsync_BadUsage_ExitsTwoWithOneErrorThatSaysWhatWasWrong(string[] args, string expected)
     {
         (int exitCode, string[] errors) = await RunAsync(args);

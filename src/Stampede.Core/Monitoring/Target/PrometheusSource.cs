@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Stampede.Monitoring.Prometheus;
+using Stampede.Security;
 
 namespace Stampede.Monitoring.Target;
 
@@ -18,12 +19,17 @@ internal sealed class PrometheusSource : ITargetSource
     private readonly TimeSpan _timeout;
     private readonly long _maxBytes;
     private readonly HttpClient _client;
+    private readonly Uri _url;
+    private readonly System.Net.Http.Headers.AuthenticationHeaderValue? _authorization;
 
     public PrometheusSource(MetricsEndpoint endpoint, TimeSpan timeout, long maxBytes = DefaultMaxBytes)
     {
         _endpoint = endpoint;
         _timeout = timeout;
         _maxBytes = maxBytes;
+        _url = UriCredentials.WithoutUserInfo(endpoint.Url);
+        _authorization = UriCredentials.BasicFrom(endpoint.Url);
+        Address = Secrets.Redact(endpoint.Url.ToString());
         _client = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = 1,
@@ -43,7 +49,7 @@ internal sealed class PrometheusSource : ITargetSource
 
     public string Name => _endpoint.Name;
 
-    public string Address => _endpoint.Url.ToString();
+    public string Address { get; }
 
     public string Kind => "prometheus";
 
@@ -57,12 +63,13 @@ internal sealed class PrometheusSource : ITargetSource
         timeout.CancelAfter(_timeout);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _endpoint.Url);
+            using var request = new HttpRequestMessage(HttpMethod.Get, _url);
             request.Headers.TryAddWithoutValidation("Accept", Accept);
+            request.Headers.Authorization = _authorization;
             using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                return SourceReading.Failed(string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {_endpoint.Url}: check the metrics path"));
+                return SourceReading.Failed(string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {Address}: check the metrics path"));
             }
 
             string? contentType = response.Content.Headers.ContentType?.ToString();

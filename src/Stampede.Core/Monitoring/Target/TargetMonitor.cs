@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Stampede.Load;
 using Stampede.Monitoring.Prometheus;
+using Stampede.Security;
 
 namespace Stampede.Monitoring.Target;
 
@@ -179,7 +180,7 @@ internal sealed class TargetMonitor : IAsyncDisposable
             {
                 state.Failures++;
                 state.Timeouts += reading.TimedOut ? 1 : 0;
-                state.LastError = error;
+                state.LastError = Secrets.Redact(error);
                 state.Up = false;
                 if (state.FailureStreak++ == 0 || !string.Equals(state.LastWarnedError, error, StringComparison.Ordinal))
                 {
@@ -267,7 +268,7 @@ internal sealed class TargetMonitor : IAsyncDisposable
 
         state.Warnings++;
         string text = state.Warnings == MaxWarningsPerSource ? $"{message} (no more warnings are kept for this source)" : message;
-        var warning = new TargetWarning(TimeSpan.FromSeconds(Math.Max(0, atSeconds)), state.Source.Name, $"{state.Source.Name} ({state.Source.Address}): {text}");
+        var warning = new TargetWarning(TimeSpan.FromSeconds(Math.Max(0, atSeconds)), state.Source.Name, Secrets.Redact($"{state.Source.Name} ({state.Source.Address}): {text}"));
         _warnings = _warnings.Add(warning);
         WarningRaised?.Invoke(warning);
     }
