@@ -62,6 +62,12 @@ internal static class SloFile
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source} is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"), e);
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet refuses some malformed documents this way rather than with a YamlException (a key that is
+            // itself a mapping with no value; a flow mapping cut short); found by fuzzing.
+            throw new InvalidDataException($"{source} is not valid YAML: {e.Message}", e);
+        }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

@@ -32,9 +32,36 @@ public static class HistogramCodec
     }
 
     /// <summary>Decodes bytes written by <see cref="Encode"/>.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an encoded histogram (a damaged document).</exception>
     public static HistogramBase Decode(byte[] encoded)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        return HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(encoded), 0);
+        try
+        {
+            return HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(encoded), 0);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not InvalidDataException)
+        {
+            // The decoder reports damage as whatever its reads trip on (an index, a cookie, a zlib stream).
+            throw new InvalidDataException($"a histogram is damaged ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    /// <summary>Decodes the base64 text of a document's <c>histogram</c> field.</summary>
+    /// <exception cref="InvalidDataException">The text is not base64, or not an encoded histogram.</exception>
+    public static HistogramBase DecodeBase64(string encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(encoded);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"a histogram is damaged: {e.Message}", e);
+        }
+
+        return Decode(bytes);
     }
 }

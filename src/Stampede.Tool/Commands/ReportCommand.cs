@@ -81,6 +81,11 @@ internal static class ReportCommand
             {
                 await (flag == "--json" ? RunDocumentWriter.WriteAsync(document, path, cancellationToken) : HtmlReportWriter.WriteAsync(document, path, cancellationToken)).ConfigureAwait(false);
             }
+            catch (InvalidDataException ex)
+            {
+                await errors.WriteLineAsync($"error: '{documentPath}' cannot be rendered: {ex.Message}.").ConfigureAwait(false);
+                return UsageErrorExitCode;
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
             {
                 await errors.WriteLineAsync($"error: {flag} '{path}' cannot be written ({ex.Message}); give a path in a writable directory.").ConfigureAwait(false);

@@ -127,7 +127,7 @@ internal static partial class HtmlReportPayload
         {
             if (row.Requests > 0 && row.Histogram is { } encoded)
             {
-                curves.Add((Label(row), HistogramCodec.Decode(Convert.FromBase64String(encoded)), row));
+                curves.Add((Label(row), HistogramCodec.DecodeBase64(encoded), row));
             }
         }
 

@@ -86,7 +86,14 @@ internal static class RunJournalReader
             throw new InvalidDataException($"{source} holds no complete second of the run: the generator stopped before its first second was journaled.");
         }
 
-        return Document(header, last, intervals, samples, cut > 0);
+        try
+        {
+            return Document(header, last, intervals, samples, cut > 0);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source} is damaged: {e.Message}.", e);
+        }
     }
 
     private static RunDocument Document(RunJournalHeader header, RunJournalSecond last, List<RunDocumentInterval> intervals, List<RunDocumentGeneratorSample> samples, bool cut)
@@ -126,7 +133,7 @@ internal static class RunJournalReader
                 continue;
             }
 
-            HistogramBase decoded = HistogramCodec.Decode(Convert.FromBase64String(histogram));
+            HistogramBase decoded = HistogramCodec.DecodeBase64(histogram);
             merged ??= new LongHistogram(decoded.LowestTrackableValue, decoded.HighestTrackableValue, decoded.NumberOfSignificantValueDigits);
             merged.Add(decoded);
         }
