@@ -225,7 +225,18 @@ public sealed class HttpSession : IDisposable
             }
             else
             {
-                (body, received, truncated) = await ReadBodyAsync(response.Content, _context.Settings.MaxBodyBytes, deadline.Token).ConfigureAwait(false);
+                long maxBody = _context.Settings.MaxBodyBytes;
+                if (response.Content.Headers.ContentLength is long length && length <= maxBody)
+                {
+                    // The usual case, read as before the cap existed: no extra state machine per request.
+                    body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+                    received = body.Length;
+                }
+                else
+                {
+                    (body, received, truncated) = await ReadCappedBodyAsync(response.Content, maxBody, deadline.Token).ConfigureAwait(false);
+                }
+
                 end = time.GetTimestamp();
                 if (!response.IsSuccessStatusCode)
                 {
@@ -310,24 +321,18 @@ public sealed class HttpSession : IDisposable
     }
 
     /// <summary>
-    /// Reads a body to its end, keeping at most <paramref name="max"/> bytes of it: a body of known length within the cap
-    /// is read as one array (as before the cap existed), a longer or unannounced one through a pooled buffer, counted.
+    /// Reads a longer or unannounced body to its end through a pooled buffer, keeping at most <paramref name="max"/> bytes
+    /// of it and counting the rest.
     /// </summary>
-    private static async Task<(byte[] Body, long Received, bool Truncated)> ReadBodyAsync(HttpContent content, long max, CancellationToken cancellationToken)
+    private static async Task<(byte[] Body, long Received, bool Truncated)> ReadCappedBodyAsync(HttpContent content, long max, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is long length && length <= max)
-        {
-            byte[] whole = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return (whole, whole.Length, false);
-        }
-
         Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             await using (stream.ConfigureAwait(false))
             {
-                using var kept = new MemoryStream((int)Math.Min(max, 64 * 1024));
+                using var kept = new MemoryStream();
                 long total = 0;
                 int read;
                 while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)

@@ -52,6 +52,7 @@ public sealed record GeneratorHealth
 /// <param name="Gen2Collections">Generation-2 (full) collections during the second.</param>
 /// <param name="ThreadPoolQueueLength">Work items waiting for a thread-pool thread when sampled: a long queue means continuations (and so timestamps) run late.</param>
 /// <param name="ThreadPoolThreads">Thread-pool threads when sampled.</param>
+/// <param name="HeapBytes">The managed heap after the latest collection, bytes: flat over a long run unless something is kept.</param>
 public readonly record struct GeneratorSample(
     long Second,
     double CpuPercent,
@@ -60,7 +61,8 @@ public readonly record struct GeneratorSample(
     int Gen1Collections,
     int Gen2Collections,
     long ThreadPoolQueueLength,
-    int ThreadPoolThreads);
+    int ThreadPoolThreads,
+    long HeapBytes = 0);
 
 /// <summary>Cumulative counters of the process, read once a second.</summary>
 /// <param name="Cpu">CPU time used since the process started.</param>
@@ -70,7 +72,8 @@ public readonly record struct GeneratorSample(
 /// <param name="Gen2">Generation-2 collections so far.</param>
 /// <param name="ThreadPoolQueueLength">Work items waiting now.</param>
 /// <param name="ThreadPoolThreads">Thread-pool threads now.</param>
-internal readonly record struct ProcessReading(TimeSpan Cpu, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, long ThreadPoolQueueLength, int ThreadPoolThreads);
+/// <param name="HeapBytes">The managed heap after the latest collection.</param>
+internal readonly record struct ProcessReading(TimeSpan Cpu, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, long ThreadPoolQueueLength, int ThreadPoolThreads, long HeapBytes = 0);
 
 /// <summary>A warning about the generator itself.</summary>
 /// <param name="At">Time since the run started.</param>

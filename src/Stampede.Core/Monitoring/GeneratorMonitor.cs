@@ -93,7 +93,8 @@ internal sealed class GeneratorMonitor
             now.Gen1 - _last.Gen1,
             now.Gen2 - _last.Gen2,
             now.ThreadPoolQueueLength,
-            now.ThreadPoolThreads));
+            now.ThreadPoolThreads,
+            now.HeapBytes));
         _gcPause += now.GcPause - _last.GcPause;
         _last = now;
         _lastElapsed = elapsed;
@@ -236,6 +237,7 @@ internal sealed class GeneratorMonitor
             GC.CollectionCount(1),
             GC.CollectionCount(2),
             ThreadPool.PendingWorkItemCount,
-            ThreadPool.ThreadCount);
+            ThreadPool.ThreadCount,
+            GC.GetGCMemoryInfo().HeapSizeBytes);
     }
 }

@@ -63,6 +63,9 @@ internal sealed record RunDocumentGeneratorSample
 
     /// <summary>Thread-pool threads when sampled.</summary>
     public required int ThreadPoolThreads { get; init; }
+
+    /// <summary>The managed heap after the latest collection, bytes; 0 in documents from before it was sampled.</summary>
+    public long HeapBytes { get; init; }
 }
 
 /// <summary>A warning about the generator itself.</summary>

@@ -326,6 +326,7 @@ internal static class RunDocumentMapper
             Gen2Collections = c.Gen2Collections,
             ThreadPoolQueueLength = c.ThreadPoolQueueLength,
             ThreadPoolThreads = c.ThreadPoolThreads,
+            HeapBytes = c.HeapBytes,
         })],
         Warnings = [.. generator.Warnings.Select(w => new RunDocumentWarning { AtSeconds = w.At.TotalSeconds, Message = w.Message })],
         BoundSinceSecond = generator.BoundSinceSecond,
