@@ -12,7 +12,10 @@ namespace Stampede.Tests.Reliability;
 /// </summary>
 public sealed class FaultMatrixTests : IDisposable
 {
-    private const int Users = 20;
+    /// <summary>Users per fault: 20 in the suite; <c>STAMPEDE_FAULT_USERS=50 STAMPEDE_FAULT_SECONDS=10</c> runs the issue's full matrix (docs/reliability.md).</summary>
+    private static readonly int Users = int.TryParse(Environment.GetEnvironmentVariable("STAMPEDE_FAULT_USERS"), out int users) ? users : 20;
+
+    private static readonly string Seconds = int.TryParse(Environment.GetEnvironmentVariable("STAMPEDE_FAULT_SECONDS"), out int seconds) ? $"{seconds}s" : "3s";
 
     private readonly string _outputs = Path.Combine(Path.GetTempPath(), "stampede-fault-tests", Guid.NewGuid().ToString("N"));
     private readonly ITestOutputHelper _log;
@@ -53,7 +56,7 @@ public sealed class FaultMatrixTests : IDisposable
 
         JsonElement[] failures = [.. root.GetProperty("failures").EnumerateArray()];
         string[] reasons = [.. failures.Select(f => f.GetProperty("error").GetString()!).Distinct()];
-        _log.WriteLine($"{fault}: exit {exit}, {root.GetProperty("aggregated").GetProperty("requests").GetInt64()} requests, reasons: {string.Join(" | ", reasons)}");
+        _log.WriteLine($"{fault}: exit {exit}, {root.GetProperty("aggregated").GetProperty("requests").GetInt64()} requests, reasons: {string.Join(" | ", reasons)}, peak RSS of the test process {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
         root.GetProperty("errors").GetArrayLength().ShouldBe(0, "no task threw: every fault is a recorded failure");
         root.GetProperty("aggregated").GetProperty("requests").GetInt64().ShouldBeGreaterThanOrEqualTo(Users, "every user's requests were recorded");
         if (reason.Length == 0)
@@ -92,13 +95,14 @@ public sealed class FaultMatrixTests : IDisposable
         FaultUser.SawTruncated.ShouldBeTrue();
     }
 
-    private async Task<(int Exit, string Output, JsonElement Root)> RunAsync(string host, int users = Users, string timeout = "1s", params string[] extra)
+    private async Task<(int Exit, string Output, JsonElement Root)> RunAsync(string host, int users = 0, string timeout = "1s", params string[] extra)
     {
         var console = new TestConsole();
         console.Profile.Width = 240;
         var errors = new StringWriter();
         string json = Path.Combine(_outputs, Guid.NewGuid().ToString("N") + ".json");
-        string[] args = ["--host", host, "-u", $"{users}", "-r", $"{users}", "-t", "3s", "--request-timeout", timeout, "--keep-going", "--headless", "--only-summary", "--json", json, .. extra];
+        users = users == 0 ? Users : users;
+        string[] args = ["--host", host, "-u", $"{users}", "-r", $"{users}", "-t", Seconds, "--request-timeout", timeout, "--keep-going", "--headless", "--only-summary", "--json", json, .. extra];
 
         int exit = await StampedeApp.RunAsync(args, [typeof(FaultUser)], console, errors, new Hashtable(), TimeProvider.System, CancellationToken.None);
 
