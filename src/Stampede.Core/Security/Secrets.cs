@@ -31,6 +31,9 @@ public static partial class Secrets
     private const int MaximumValues = 256;
 
     private static readonly string[] s_exactNames = ["sig", "pass", "session", "sessionid"];
+
+    /// <summary>Environment variables whose names read like secrets but hold none: the shell's working directories (PWD would hide every output path).</summary>
+    private static readonly string[] s_notSecretVariables = ["PWD", "OLDPWD"];
     private static readonly string[] s_suffixes = ["key", "token", "secret", "signature", "password", "passwd", "pwd", "auth", "authorization", "credential", "credentials", "cookie"];
     private static readonly Lock s_lock = new();
     private static volatile string[] s_values = [];
@@ -137,7 +140,8 @@ public static partial class Secrets
         ArgumentNullException.ThrowIfNull(environment);
         foreach (DictionaryEntry entry in environment)
         {
-            if (entry.Key is string name && entry.Value is string { Length: >= MinimumEnvironmentLength } value && IsSensitiveName(name))
+            if (entry.Key is string name && entry.Value is string { Length: >= MinimumEnvironmentLength } value && IsSensitiveName(name)
+                && !s_notSecretVariables.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 Add(value);
             }

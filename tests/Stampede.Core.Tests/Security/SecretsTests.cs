@@ -64,11 +64,13 @@ public sealed class SecretsTests
     {
         string key = "sk-" + Guid.NewGuid().ToString("N");
         string path = "/opt/" + Guid.NewGuid().ToString("N");
-        var environment = new Hashtable { ["OPENAI_API_KEY"] = key, ["MODEL_HOME"] = path, ["HF_TOKEN"] = "short" };
+        string directory = "/home/" + Guid.NewGuid().ToString("N");
+        var environment = new Hashtable { ["OPENAI_API_KEY"] = key, ["MODEL_HOME"] = path, ["HF_TOKEN"] = "short", ["PWD"] = directory, ["OLDPWD"] = directory + "/old" };
 
         Secrets.AddFromEnvironment(environment);
 
         Secrets.Redact($"{key} {path} short").ShouldBe($"*** {path} short");
+        Secrets.Redact($"Wrote {directory}/out/run.json").ShouldBe($"Wrote {directory}/out/run.json", "the working directory is not a secret");
     }
 
     [Fact]
