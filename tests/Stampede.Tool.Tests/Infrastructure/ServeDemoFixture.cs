@@ -3,7 +3,8 @@ using Stampede.Tool.Commands;
 namespace Stampede.Tool.Tests.Infrastructure;
 
 /// <summary>
-/// One <c>stampede serve-demo</c> of this build, as its own process on 127.0.0.1 and a free port, ready (model loaded)
+/// One <c>stampede serve-demo --llm</c> of this build (the image model and the LLM simulator), as its own process on
+/// 127.0.0.1 and a free port, ready (model loaded)
 /// before the first test of <see cref="ServeDemoCollection"/> and stopped after the last: loading the model once keeps
 /// the end-to-end runs of the starter files short.
 /// </summary>
@@ -22,7 +23,7 @@ public sealed class ServeDemoFixture : IAsyncLifetime
             new ChildServerOptions
             {
                 FileName = fileName,
-                Arguments = [.. prefix, "serve-demo", "--bind", "127.0.0.1", "--port", "0", "--workers", "1", ServeDemoCommand.StopWhenStdinClosesFlag],
+                Arguments = [.. prefix, "serve-demo", "--bind", "127.0.0.1", "--port", "0", "--workers", "1", "--llm", ServeDemoCommand.StopWhenStdinClosesFlag],
                 LogPath = _folder.File(DemoCommand.ServerLogFile),
                 ReadyPath = DemoCommand.ReadyPath,
             },
