@@ -5,6 +5,7 @@
 #   bash bench/soak/run.sh                       # 30 minutes at 2,000 requests/s
 #   DURATION=2m bash bench/soak/run.sh           # the short version
 #   RATE=500 DURATION=10m bash bench/soak/run.sh
+#   HISTORY_IN_MEMORY=2m bash bench/soak/run.sh  # history older than 2 minutes moves to disk (default 1h)
 # Needs nginx (Debian's package). Results: /tmp/stampede-soak/<timestamp>/; keep the summary in bench/soak/RESULTS.md.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,6 +40,7 @@ trap 'kill $NGINX_PID 2>/dev/null || true; rm -rf "$NGX"' EXIT
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/small" && break; sleep 0.1; done
 
 BENCH_PATH=/small dotnet "$DLL" --host "http://127.0.0.1:$PORT" --rate "$RATE" --max-users 400 -t "$DURATION" \
+  --history-in-memory "${HISTORY_IN_MEMORY:-1h}" \
   --headless --only-summary --exit-code-on-error 0 --json "$OUT/soak.json" >"$OUT/stdout.txt" 2>&1 &
 GEN=$!
 echo "seconds,rss_kib,threads,fds" >"$OUT/proc.csv"
@@ -87,6 +89,8 @@ print(f"run: {doc['run']['durationSeconds']:.0f} s at --rate {doc['run']['settin
 print(f"RSS: {rss[0][1]:.1f} -> {rss[-1][1]:.1f} MiB over the second half, slope {slope(rss):+.3f} MiB/min; peak {max(float(r['rss_kib']) for r in rows) / 1024:.1f} MiB")
 print(f"managed heap: {heap[0][1]:.1f} -> {heap[-1][1]:.1f} MiB, slope {slope(heap):+.3f} MiB/min")
 print(f"threads: {thr[0][1]:.0f} -> {thr[-1][1]:.0f}, slope {slope(thr):+.3f}/min; fds: {fds[0][1]:.0f} -> {fds[-1][1]:.0f}, slope {slope(fds):+.3f}/min")
+gen = doc["generator"]
+print(f"history on disk at the end: {gen.get('historySecondsOnDisk', 0)} s, {gen.get('historyBytesOnDisk', 0) / 1048576:.1f} MiB (--history-in-memory {doc['run']['settings'].get('historyInMemorySeconds', '?')} s)")
 print(f"gen-2 collections: {gen2} in {len(samples)} s; GC pause per second: mean {sum(pause) / max(1, len(pause)):.2f} ms, max {max(pause) if pause else 0:.1f} ms")
 PY
 echo "outputs in $OUT"

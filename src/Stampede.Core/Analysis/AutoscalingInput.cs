@@ -33,11 +33,7 @@ internal sealed record AutoscalingInput
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(options);
-        List<IntervalStats> history = [.. stats.History];
-        if (history.Count > 0 && history[^1].DurationSeconds < 0.5)
-        {
-            history.RemoveAt(history.Count - 1);
-        }
+        IReadOnlyList<IntervalStats> history = IntervalHistory.WithoutSliver(stats.History);
 
         int n = history.Count;
         double[] planned = options.IsOpenModel ? AutoscalingAnalyzer.PlannedRate(options, n) : [];

@@ -42,11 +42,7 @@ internal sealed record BottleneckInput
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(options);
-        List<IntervalStats> history = [.. stats.History];
-        if (history.Count > 0 && history[^1].DurationSeconds < 0.5)
-        {
-            history.RemoveAt(history.Count - 1);
-        }
+        IReadOnlyList<IntervalStats> history = IntervalHistory.WithoutSliver(stats.History);
 
         int n = history.Count;
         var offered = new double[n];

@@ -39,30 +39,37 @@ internal sealed record DriftInput
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(options);
-        List<IntervalStats> history = [.. stats.History];
-        if (history.Count > 0 && history[^1].DurationSeconds < 0.5)
-        {
-            history.RemoveAt(history.Count - 1);
-        }
+        IReadOnlyList<IntervalStats> history = IntervalHistory.WithoutSliver(stats.History);
 
         int n = history.Count;
         var ends = new double[n];
         var throughput = new double[n];
+        var aggregatedP95 = new double[n];
+        double[][] rowP95 = [.. stats.Rows.Select(_ => new double[n])];
+        var seconds = new long[n];
+
+        // One pass: the seconds before the last hour are read back from disk (IntervalHistory), once each.
         for (int i = 0; i < n; i++)
         {
             IntervalStats interval = history[i];
+            seconds[i] = interval.Second;
             ends[i] = interval.Second + interval.DurationSeconds;
             throughput[i] = interval.Total.Requests / Math.Max(interval.DurationSeconds, 1e-9);
+            aggregatedP95[i] = P95(interval.Total);
+            for (int r = 0; r < rowP95.Length; r++)
+            {
+                rowP95[r][i] = P95(Find(interval, stats.Rows[r].Key));
+            }
         }
 
         var series = new List<DriftInputSeries>
         {
-            new(DriftMetric.Latency, "p95", "Aggregated", null, "ms", P95(history, interval => interval.Total)),
+            new(DriftMetric.Latency, "p95", "Aggregated", null, "ms", aggregatedP95),
         };
 
-        foreach (RowStats row in stats.Rows)
+        for (int r = 0; r < rowP95.Length; r++)
         {
-            series.Add(new(DriftMetric.Latency, "p95", Label(row.Key), null, "ms", P95(history, interval => Find(interval, row.Key))));
+            series.Add(new(DriftMetric.Latency, "p95", Label(stats.Rows[r].Key), null, "ms", rowP95[r]));
         }
 
         series.Add(new(DriftMetric.Throughput, "rps", "Aggregated", null, "requests/s", throughput));
@@ -71,7 +78,7 @@ internal sealed record DriftInput
             var values = new double[n];
             for (int i = 0; i < n; i++)
             {
-                long second = history[i].Second;
+                long second = seconds[i];
                 values[i] = second < target.Values.Count && target.Values[(int)second] is { } v && double.IsFinite(v) ? v : double.NaN;
             }
 
@@ -93,16 +100,7 @@ internal sealed record DriftInput
     /// <summary>How outputs name a row: <c>POST predict small</c>, or its name alone without a method.</summary>
     public static string Label(RowKey key) => string.IsNullOrEmpty(key.Method) ? key.Name : $"{key.Method} {key.Name}";
 
-    private static double[] P95(List<IntervalStats> history, Func<IntervalStats, RowStats?> select)
-    {
-        var values = new double[history.Count];
-        for (int i = 0; i < history.Count; i++)
-        {
-            values[i] = select(history[i]) is { Requests: > 0 } row ? row.GetPercentile(95) : double.NaN;
-        }
-
-        return values;
-    }
+    private static double P95(RowStats? row) => row is { Requests: > 0 } ? row.GetPercentile(95) : double.NaN;
 
     private static RowStats? Find(IntervalStats interval, RowKey key)
     {

@@ -12,6 +12,7 @@ public sealed partial class LoadTest
     private ImmutableList<RunWarning> _runWarnings = [];
     private volatile string? _unreachable;
     private bool _fileLimitWarned;
+    private bool _historyWarned;
 
     /// <summary>The files this process may open (<see cref="Monitoring.FileDescriptorLimit.Current"/>); tests set a smaller one.</summary>
     internal long? FileLimit { get; set; } = Monitoring.FileDescriptorLimit.Current();
@@ -51,6 +52,12 @@ public sealed partial class LoadTest
         {
             _fileLimitWarned = true;
             Warn(new RunWarning(snapshot.Elapsed, RunWarning.FileLimit, tooMany), aggregator);
+        }
+
+        if (!_historyWarned && aggregator.HistorySpillError is { } spill)
+        {
+            _historyWarned = true;
+            Warn(new RunWarning(snapshot.Elapsed, RunWarning.HistoryInMemory, spill + "; set TMPDIR to a writable folder with room, or a longer --history-in-memory"), aggregator);
         }
 
         return _runWarnings.IsEmpty ? snapshot : snapshot with { Warnings = _runWarnings };

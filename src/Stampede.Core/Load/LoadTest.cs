@@ -186,7 +186,12 @@ public sealed partial class LoadTest : IDisposable
             : null;
         long start = _time.GetTimestamp();
         target?.Start(start);
-        var aggregator = new MetricsAggregator(recorder, monitor, _time, start) { Arrivals = pool?.Counters, Goodput = _options.Goodput };
+        var aggregator = new MetricsAggregator(recorder, monitor, _time, start)
+        {
+            Arrivals = pool?.Counters,
+            Goodput = _options.Goodput,
+            HistorySecondsInMemory = (int)Math.Min(int.MaxValue, Math.Ceiling(_options.HistoryInMemory.TotalSeconds)),
+        };
         using var pumpStop = new CancellationTokenSource();
         Task pump = PumpAsync(aggregator, monitor, target, pool, start, pumpStop.Token);
 

@@ -78,6 +78,18 @@ public sealed class LoadTestOptions
     /// <value><see cref="DefaultMaxBodyBytes"/>.</value>
     public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
+    /// <summary>The default of <see cref="HistoryInMemory"/>: an hour.</summary>
+    public static readonly TimeSpan DefaultHistoryInMemory = TimeSpan.FromHours(1);
+
+    /// <summary>How much of the per-second history stays in memory (<c>--history-in-memory</c>); older seconds move to a file in the temp folder and are read back when an output needs them.</summary>
+    /// <remarks>
+    /// Each second of history holds every row's counts, percentiles and histogram, about 2 KB a row at thousands of
+    /// requests a second: over a day, hundreds of MB. With the default, a run holds its last hour in memory and
+    /// 16 bytes for each older second, so a soak's memory stays flat. <see cref="TimeSpan.Zero"/> keeps every second in memory.
+    /// </remarks>
+    /// <value><see cref="DefaultHistoryInMemory"/>.</value>
+    public TimeSpan HistoryInMemory { get; set; } = DefaultHistoryInMemory;
+
     /// <summary>Generator CPU (percent of all cores) above which the run warns that its latencies are suspect.</summary>
     /// <value>90.</value>
     public double CpuWarningThresholdPercent { get; set; } = 90;
@@ -277,6 +289,11 @@ public sealed class LoadTestOptions
         if (StopTimeout < TimeSpan.Zero)
         {
             throw Invalid(nameof(StopTimeout), StopTimeout, "a duration of 0 or more");
+        }
+
+        if (HistoryInMemory < TimeSpan.Zero)
+        {
+            throw Invalid(nameof(HistoryInMemory), HistoryInMemory, "a duration of 0 or more");
         }
 
         if (MaxBodyBytes < 0)

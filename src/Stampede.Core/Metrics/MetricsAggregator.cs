@@ -46,7 +46,7 @@ internal sealed class MetricsAggregator
     private readonly Dictionary<(string Source, string Type, string Message), (string StackTrace, long Count)> _userErrors = [];
     private readonly Dictionary<string, string> _redactedMessages = new(StringComparer.Ordinal);
     private readonly Dictionary<long, int> _usersAtEnd = [];
-    private ImmutableList<IntervalStats> _history = [];
+    private readonly IntervalHistory _history = new();
     private long _nextSecondToClose;
     private long _nextSecondToNote;
     private long _lastTimestamp;
@@ -85,6 +85,16 @@ internal sealed class MetricsAggregator
 
     /// <summary>The per-request bounds of goodput (<c>--goodput</c>); <see langword="null"/> when goodput is not measured.</summary>
     public Llm.GoodputBounds? Goodput { get; set; }
+
+    /// <summary>How many of the newest one-second intervals stay in memory; older ones move to disk (<see cref="IntervalHistory"/>). 0 keeps them all.</summary>
+    public int HistorySecondsInMemory
+    {
+        get => _history.SecondsInMemory;
+        set => _history.SecondsInMemory = value;
+    }
+
+    /// <summary>Why the history could not move to disk; <see langword="null"/> while it could (or had no need to).</summary>
+    public string? HistorySpillError => _history.SpillError;
 
     /// <summary>The open-model scheduler's counters; <see langword="null"/> in a closed-model run.</summary>
     public ArrivalCounters? Arrivals { get; set; }
@@ -246,7 +256,9 @@ internal sealed class MetricsAggregator
             Total = WithCurrentRates(_total.ToStats(TotalKey, elapsedSeconds, _frequency, includeHistograms) with { Llm = _llmTotal?.ToStats(elapsedSeconds) }, recent, recentSeconds),
             Failures = failures,
             Errors = errors,
-            History = _history,
+            History = _history.View(),
+            HistorySecondsOnDisk = _history.Spilled,
+            HistoryBytesOnDisk = _history.SpilledBytes,
             Generator = _monitor.Current,
             Arrivals = ArrivalsAt(elapsedSeconds),
         };
@@ -439,7 +451,7 @@ internal sealed class MetricsAggregator
         double? judgedLag = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(lagPercentile) : null;
         bool judged = durationSeconds >= MinJudgedSeconds;
         bool bound = _monitor.JudgeSecond(second, judged ? judgedLag : null, string.Create(CultureInfo.InvariantCulture, $"p{lagPercentile}"));
-        _history = _history.Add(new IntervalStats
+        _history.Add(new IntervalStats
         {
             Second = second,
             Start = _startedAt + TimeSpan.FromSeconds(second),

@@ -6,7 +6,7 @@ namespace Stampede.Metrics;
 /// <see cref="Monitoring.GeneratorHealth.Warnings"/>, about target sources in <see cref="Monitoring.TargetSnapshot.Warnings"/>.
 /// </summary>
 /// <param name="At">Time since the run started.</param>
-/// <param name="Kind">What it is about: <see cref="TargetUnreachable"/>, <see cref="SloRowMissing"/> or <see cref="FileLimit"/>.</param>
+/// <param name="Kind">What it is about: <see cref="TargetUnreachable"/>, <see cref="SloRowMissing"/>, <see cref="FileLimit"/> or <see cref="HistoryInMemory"/>.</param>
 /// <param name="Message">What happened, its likely cause and what to do.</param>
 public sealed record RunWarning(TimeSpan At, string Kind, string Message)
 {
@@ -18,4 +18,7 @@ public sealed record RunWarning(TimeSpan At, string Kind, string Message)
 
     /// <summary>More users than sockets the process may open (each user owns a connection): the rest fail with "Too many open files".</summary>
     public const string FileLimit = "fileLimit";
+
+    /// <summary>The per-second history could not move to disk (<see cref="Load.LoadTestOptions.HistoryInMemory"/>) and stays in memory, growing with the run.</summary>
+    public const string HistoryInMemory = "historyInMemory";
 }

@@ -30,8 +30,15 @@ public sealed record StatsSnapshot
     /// <summary>Exceptions thrown by tasks and hooks, grouped by source, type and message.</summary>
     public required IReadOnlyList<UserErrorStats> Errors { get; init; }
 
-    /// <summary>Complete one-second intervals, oldest first.</summary>
-    public required ImmutableList<IntervalStats> History { get; init; }
+    /// <summary>Complete one-second intervals, oldest first. In a run's snapshots, intervals older than
+    /// <see cref="Load.LoadTestOptions.HistoryInMemory"/> are read back from disk when indexed.</summary>
+    public required IReadOnlyList<IntervalStats> History { get; init; }
+
+    /// <summary>Seconds of <see cref="History"/> kept on disk rather than in memory (<see cref="Load.LoadTestOptions.HistoryInMemory"/>).</summary>
+    public int HistorySecondsOnDisk { get; init; }
+
+    /// <summary>Bytes those seconds take in the spill file in the temp folder.</summary>
+    public long HistoryBytesOnDisk { get; init; }
 
     /// <summary>The load generator's own health.</summary>
     public required GeneratorHealth Generator { get; init; }

@@ -47,6 +47,9 @@ internal sealed partial record CliSettings
     /// <summary><c>--insecure</c>: TLS certificates are not checked.</summary>
     public bool Insecure { get; init; }
 
+    /// <summary><c>--history-in-memory</c>.</summary>
+    public TimeSpan HistoryInMemory { get; init; } = Load.LoadTestOptions.DefaultHistoryInMemory;
+
     /// <summary><c>--max-body</c>, bytes.</summary>
     public long MaxBodyBytes { get; init; } = Load.LoadTestOptions.DefaultMaxBodyBytes;
 

@@ -30,6 +30,7 @@ internal sealed partial class CommandLine
     private readonly Option<string[]> _tags = new("--tags", "-T") { Description = "Run only tasks with any of these tags.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string[]> _excludeTags = new("--exclude-tags", "-E") { Description = "Skip tasks with any of these tags.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<int?> _seed = new("--seed") { Description = "Seed for every random choice, so a run's task picks and waits repeat." };
+    private readonly Option<TimeSpan> _historyInMemory = new("--history-in-memory") { Description = "Keep this much of the per-second history in memory (default 1h); older seconds move to a temp file, so a long soak's memory stays flat. 0 keeps it all in memory." };
     private readonly Option<TimeSpan> _requestTimeout = new("--request-timeout") { Description = "Limit for one request to its last byte (default 60s)." };
     private readonly Option<Version> _httpVersion = new("--http-version") { Description = "1.1 or 2 (plain-text HTTP/2 uses prior knowledge).", DefaultValueFactory = _ => System.Net.HttpVersion.Version11 };
     private readonly Option<bool> _sharedConnections = new("--shared-connections") { Description = "All users share one connection pool instead of one per user." };
@@ -62,6 +63,8 @@ internal sealed partial class CommandLine
         _requestTimeout.CustomParser = r => ParsePositiveDuration(r, "--request-timeout") ?? TimeSpan.FromSeconds(60);
         _sourceAddresses.CustomParser = ParseSourceAddresses;
         _requestTimeout.DefaultValueFactory = _ => TimeSpan.FromSeconds(60);
+        _historyInMemory.CustomParser = r => ParseDuration(r, "--history-in-memory", allowZero: true) ?? LoadTestOptions.DefaultHistoryInMemory;
+        _historyInMemory.DefaultValueFactory = _ => LoadTestOptions.DefaultHistoryInMemory;
         _maxBody.CustomParser = ParseSize;
         _maxBody.DefaultValueFactory = _ => LoadTestOptions.DefaultMaxBodyBytes;
         _exitCodeOnError.CustomParser = r => ParseInt(r, "--exit-code-on-error", min: 0, "an exit code from 0 to 255", max: 255);
@@ -88,7 +91,7 @@ internal sealed partial class CommandLine
         _root = new RootCommand(description)
         {
             _host, _users, _spawnRate, _runTime, _headless, _csv, _csvFullHistory, _json, _html, _stopTimeout, _exitCodeOnError,
-            _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _insecure, _maxBody, _sourceAddresses, _stages,
+            _onlySummary, _logLevel, _tags, _excludeTags, _seed, _requestTimeout, _httpVersion, _sharedConnections, _insecure, _maxBody, _historyInMemory, _sourceAddresses, _stages,
             _rate, _rateStages, _arrivals, _burstiness, _preAllocatedUsers, _maxUsers, _backlog, _minDuration, _strict, _keepGoing, _goodput,
         };
         foreach (Option option in GateOptions)
@@ -193,6 +196,7 @@ internal sealed partial class CommandLine
             SharedConnections = result.GetValue(_sharedConnections),
             Insecure = result.GetValue(_insecure),
             MaxBodyBytes = result.GetValue(_maxBody),
+            HistoryInMemory = result.GetValue(_historyInMemory),
             SourceAddresses = result.GetValue(_sourceAddresses) ?? [],
             Stages = result.GetValue(_stages),
             Rate = result.GetValue(_rate),

@@ -35,6 +35,12 @@ internal sealed record RunDocumentGenerator
 
     /// <summary>Why it was bound.</summary>
     public IReadOnlyList<string>? BoundReasons { get; init; }
+
+    /// <summary>Seconds of the history the generator kept on disk rather than in memory (<c>--history-in-memory</c>).</summary>
+    public int HistorySecondsOnDisk { get; init; }
+
+    /// <summary>Bytes those seconds took in the temp folder's spill file.</summary>
+    public long HistoryBytesOnDisk { get; init; }
 }
 
 /// <summary>The generator process over one second.</summary>

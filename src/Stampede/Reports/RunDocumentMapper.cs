@@ -35,7 +35,7 @@ internal static class RunDocumentMapper
             History = [.. stats.History.Select(ToInterval)],
             Failures = [.. stats.Failures.Select(f => new RunDocumentFailure { Method = f.Method, Name = f.Name, Error = f.Error, Occurrences = f.Occurrences })],
             Errors = [.. stats.Errors.Select(e => new RunDocumentError { Source = e.Source, Type = e.Type, Message = e.Message, StackTrace = e.StackTrace, Count = e.Count })],
-            Generator = ToGenerator(stats.Generator),
+            Generator = ToGenerator(stats.Generator) with { HistorySecondsOnDisk = stats.HistorySecondsOnDisk, HistoryBytesOnDisk = stats.HistoryBytesOnDisk },
             Warnings = stats.Warnings.Count == 0 ? null : [.. stats.Warnings.Select(w => new RunDocumentRunWarning { AtSeconds = Math.Round(w.At.TotalSeconds, 3), Kind = w.Kind, Message = w.Message })],
             Validity = new RunDocumentValidity { Verdict = result.Validity.Verdict, Reasons = [.. result.Validity.Reasons], Notes = result.Validity.Notes.Count == 0 ? null : [.. result.Validity.Notes] },
             Arrivals = stats.Arrivals is { } a ? new RunDocumentArrivals
@@ -190,6 +190,7 @@ internal static class RunDocumentMapper
         HttpVersion = settings.HttpVersion,
         SharedConnections = settings.SharedConnections,
         Insecure = settings.Insecure,
+        HistoryInMemorySeconds = settings.HistoryInMemorySeconds,
         Arguments = [.. settings.Arguments],
         Rate = settings.Rate,
         RateStages = settings.RateStages.Count == 0 ? null : [.. settings.RateStages.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Duration.TotalSeconds}:{s.Rate}"))],

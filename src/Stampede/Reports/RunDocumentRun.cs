@@ -71,6 +71,9 @@ internal sealed record RunDocumentSettings
     /// <summary>Whether TLS certificates went unchecked (<c>--insecure</c>); absent from documents written before it existed.</summary>
     public bool Insecure { get; init; }
 
+    /// <summary>How much of the per-second history stayed in memory (<c>--history-in-memory</c>), seconds; 0 for all of it; null in documents written before it existed.</summary>
+    public double? HistoryInMemorySeconds { get; init; }
+
     /// <summary>The command-line arguments as given.</summary>
     public required IReadOnlyList<string> Arguments { get; init; }
 

@@ -136,11 +136,11 @@ internal sealed class RunJournal : IDisposable
     /// <summary>The run so far, as an output would show it, with only the seconds and samples not yet journaled.</summary>
     private RunReport Interim(StatsSnapshot snapshot)
     {
-        ImmutableList<IntervalStats> history = snapshot.History;
+        IReadOnlyList<IntervalStats> history = snapshot.History;
         IReadOnlyList<GeneratorSample> samples = snapshot.Generator.Samples;
         StatsSnapshot fresh = snapshot with
         {
-            History = _intervals >= history.Count ? [] : history.GetRange(_intervals, history.Count - _intervals),
+            History = [.. Enumerable.Range(_intervals, Math.Max(0, history.Count - _intervals)).Select(i => history[i])],
             Generator = snapshot.Generator with { Samples = [.. samples.Skip(_samples)] },
             Target = TargetSnapshot.Empty,
         };

@@ -61,6 +61,9 @@ public sealed record RunSettingsSummary
     /// <summary>Whether TLS certificates went unchecked (<c>--insecure</c>).</summary>
     public bool Insecure { get; init; }
 
+    /// <summary>How much of the per-second history stayed in memory (<c>--history-in-memory</c>), seconds; 0 for all of it.</summary>
+    public double HistoryInMemorySeconds { get; init; } = Load.LoadTestOptions.DefaultHistoryInMemory.TotalSeconds;
+
     /// <summary>The command-line arguments as given.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 

@@ -146,10 +146,15 @@ internal static partial class DashboardEvents
         json.WriteEndObject();
     }
 
+    /// <summary>The most history seconds one event carries: a new page on a long run starts its charts this far back.</summary>
+    internal const int MaxPointsAtOnce = 3600;
+
     private static int WritePoints(Utf8JsonWriter json, StatsSnapshot stats, int from)
     {
         int count = stats.History.Count;
-        from = Math.Clamp(from, 0, count);
+        // A page that opens on a long run gets its last hour: the seconds before that may be on disk (IntervalHistory),
+        // and reading a day of them back for one page would cost the generator seconds of CPU mid-run.
+        from = Math.Clamp(Math.Max(from, count - MaxPointsAtOnce), 0, count);
         json.WritePropertyName("points");
         json.WriteStartObject();
         json.WriteNumber("from", from);

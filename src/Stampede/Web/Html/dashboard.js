@@ -18,6 +18,8 @@
 
   // ---- charts ---------------------------------------------------------------------------------
   var series = { time: [], rps: [], failuresPerSecond: [], users: [], p50: [], p95: [] };
+  // The history second the series start at: 0, or later when the page opened on a long run (the server sends its last hour).
+  var seriesFrom = 0;
   var runId = null;
 
   function clock(seconds) {
@@ -66,6 +68,7 @@
     Object.keys(series).forEach(function (k) { series[k].length = 0; });
     Object.keys(llmSeries).forEach(function (k) { llmSeries[k].length = 0; });
     targetLines.clear();
+    seriesFrom = 0;
   }
 
   function resizeCharts() {
@@ -500,8 +503,11 @@
     }
 
     if (v.points) {
-      if (v.points.from === 0) { clearSeries(); }
-      if (v.points.from === series.time.length) {
+      if (v.points.from === 0 || v.points.from !== seriesFrom + series.time.length) {
+        clearSeries();
+        seriesFrom = v.points.from;
+      }
+      if (v.points.from === seriesFrom + series.time.length) {
         var before = series.time.length;
         Object.keys(series).forEach(function (k) {
           Array.prototype.push.apply(series[k], v.points[k] || []);
