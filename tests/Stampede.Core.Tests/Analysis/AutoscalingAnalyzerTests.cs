@@ -4,7 +4,7 @@ using Stampede.Load;
 using Stampede.Monitoring;
 using Xunit;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 /// <summary>The autoscaling verdict on synthetic per-second series whose spike, scale-out and recovery are known.</summary>
 public sealed class AutoscalingAnalyzerTests

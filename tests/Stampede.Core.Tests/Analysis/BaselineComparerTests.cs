@@ -1,6 +1,6 @@
 using Stampede.Analysis;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 public sealed class BaselineComparerTests
 {

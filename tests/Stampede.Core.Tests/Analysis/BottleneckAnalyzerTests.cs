@@ -3,7 +3,7 @@ using Stampede.Analysis;
 using Stampede.Monitoring;
 using Xunit;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 public sealed class BottleneckAnalyzerTests
 {

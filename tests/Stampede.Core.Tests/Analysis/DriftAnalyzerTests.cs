@@ -3,7 +3,7 @@ using Stampede.Load;
 using Stampede.Metrics;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 /// <summary>The drift analysis against series whose trend is known: rising, flat, falling, a step, too short, and memory from the target.</summary>
 public sealed class DriftAnalyzerTests

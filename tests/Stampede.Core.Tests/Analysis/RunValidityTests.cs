@@ -3,7 +3,7 @@ using Stampede.Analysis;
 using Stampede.Metrics;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 public sealed class RunValidityTests
 {

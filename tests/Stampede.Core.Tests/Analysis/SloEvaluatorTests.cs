@@ -1,7 +1,7 @@
 using Stampede.Analysis;
 using Stampede.Metrics;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 public sealed class SloEvaluatorTests
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Stampede.Metrics;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 /// <summary>
 /// Builds a <see cref="StatsSnapshot"/> by recording requests through the real recorder and aggregator on

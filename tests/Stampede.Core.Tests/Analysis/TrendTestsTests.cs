@@ -1,6 +1,6 @@
 using Stampede.Analysis;
 
-namespace Stampede.Tests.Analysis;
+namespace Stampede.Core.Tests.Analysis;
 
 /// <summary>The Theil–Sen slope, Sen's interval and the Mann–Kendall test against hand-worked cases and against their coverage on seeded noise.</summary>
 public sealed class TrendTestsTests

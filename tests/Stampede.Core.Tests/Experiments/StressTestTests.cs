@@ -1,10 +1,10 @@
 using Shouldly;
 using Stampede.Experiments;
 using Stampede.Metrics;
-using Stampede.Tests.Analysis;
+using Stampede.Core.Tests.Analysis;
 using Xunit;
 
-namespace Stampede.Tests.Experiments;
+namespace Stampede.Core.Tests.Experiments;
 
 public sealed class StressTestTests
 {

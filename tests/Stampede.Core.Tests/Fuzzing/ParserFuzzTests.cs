@@ -3,9 +3,9 @@ using CsCheck;
 using Stampede.Analysis;
 using Stampede.Llm;
 using Stampede.Monitoring.Prometheus;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Fuzzing;
+namespace Stampede.Core.Tests.Fuzzing;
 
 /// <summary>
 /// The parsers of what users and servers hand the generator, fed random and mutated input for a bounded number of

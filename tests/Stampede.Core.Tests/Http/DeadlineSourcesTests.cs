@@ -1,6 +1,6 @@
 using Stampede.Http;
 
-namespace Stampede.Tests.Http;
+namespace Stampede.Core.Tests.Http;
 
 public sealed class DeadlineSourcesTests
 {

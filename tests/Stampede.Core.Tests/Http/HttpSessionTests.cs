@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using Stampede.Load;
 using Stampede.Metrics;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Http;
+namespace Stampede.Core.Tests.Http;
 
 public sealed class HttpSessionTests : IAsyncLifetime
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using Stampede.Http;
 
-namespace Stampede.Tests.Http;
+namespace Stampede.Core.Tests.Http;
 
 public sealed class SourceAddressesTests
 {

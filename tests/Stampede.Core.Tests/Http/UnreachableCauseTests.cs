@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Stampede.Http;
 
-namespace Stampede.Tests.Http;
+namespace Stampede.Core.Tests.Http;
 
 public sealed class UnreachableCauseTests
 {

@@ -1,4 +1,4 @@
-namespace Stampede.Tests.Infrastructure;
+namespace Stampede.Core.Tests.Infrastructure;
 
 /// <summary>Waits for a state another thread will reach (a continuation after a fake clock advanced), with a real-time bound.</summary>
 public static class Eventually

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Stampede.Tests.Infrastructure;
+namespace Stampede.Core.Tests.Infrastructure;
 
 /// <summary>Loopback ports for tests.</summary>
 internal static class LoopbackPort

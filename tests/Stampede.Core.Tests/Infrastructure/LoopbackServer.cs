@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Stampede.Tests.Infrastructure;
+namespace Stampede.Core.Tests.Infrastructure;
 
 /// <summary>
 /// A Kestrel server on 127.0.0.1 with endpoints of known behaviour, started by a test and stopped with it.

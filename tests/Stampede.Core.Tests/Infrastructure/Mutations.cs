@@ -1,7 +1,7 @@
 using System.Text;
 using CsCheck;
 
-namespace Stampede.Tests.Infrastructure;
+namespace Stampede.Core.Tests.Infrastructure;
 
 /// <summary>
 /// Inputs for fuzzing a parser: valid examples with a few random edits (a range deleted, noise inserted, a character

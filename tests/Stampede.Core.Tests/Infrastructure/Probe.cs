@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Stampede.Tests.Infrastructure;
+namespace Stampede.Core.Tests.Infrastructure;
 
 /// <summary>What test users report to the test that started them (flows to users through the execution context).</summary>
 public sealed class Probe

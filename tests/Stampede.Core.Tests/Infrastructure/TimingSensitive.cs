@@ -1,4 +1,4 @@
-namespace Stampede.Tests.Infrastructure;
+namespace Stampede.Core.Tests.Infrastructure;
 
 /// <summary>
 /// Tests whose numbers depend on the generator keeping time (stall arithmetic, schedule accuracy): they run

@@ -4,7 +4,7 @@ using Shouldly;
 using Stampede.Llm;
 using Xunit;
 
-namespace Stampede.Tests.Llm;
+namespace Stampede.Core.Tests.Llm;
 
 /// <summary>Scripted streams whose event times are known: each read advances a fake clock by its delay first.</summary>
 public sealed class CompletionStreamTests

@@ -2,7 +2,7 @@ using Shouldly;
 using Stampede.Llm;
 using Xunit;
 
-namespace Stampede.Tests.Llm;
+namespace Stampede.Core.Tests.Llm;
 
 public sealed class GoodputBoundsTests
 {

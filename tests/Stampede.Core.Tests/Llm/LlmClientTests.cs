@@ -7,10 +7,10 @@ using Shouldly;
 using Stampede.Llm;
 using Stampede.Load;
 using Stampede.Metrics;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Xunit;
 
-namespace Stampede.Tests.Llm;
+namespace Stampede.Core.Tests.Llm;
 
 /// <summary>
 /// The LLM client against a loopback OpenAI-compatible server whose stream is scripted: the first token 120 ms

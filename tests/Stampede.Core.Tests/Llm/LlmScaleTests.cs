@@ -8,10 +8,10 @@ using Shouldly;
 using Stampede.Llm;
 using Stampede.Load;
 using Stampede.Metrics;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Xunit;
 
-namespace Stampede.Tests.Llm;
+namespace Stampede.Core.Tests.Llm;
 
 /// <summary>
 /// The LLM client at scale, against a loopback server in this process: a 10,000-token answer read whole, and 500

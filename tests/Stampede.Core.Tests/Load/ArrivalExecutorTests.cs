@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using Stampede.Load;
 using Stampede.Metrics;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 /// <summary>The open-model executor on a fake clock: when iterations start, what they are charged from, what is dropped.</summary>
 public sealed class ArrivalExecutorTests

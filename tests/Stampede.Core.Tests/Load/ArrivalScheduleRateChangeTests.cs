@@ -2,7 +2,7 @@ using Shouldly;
 using Stampede.Load;
 using Xunit;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 public sealed class ArrivalScheduleRateChangeTests
 {

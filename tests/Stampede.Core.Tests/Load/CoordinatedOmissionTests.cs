@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Stampede.Load;
 using Stampede.Metrics;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 /// <summary>
 /// A constant rate against a loopback server that stalls once for a known time: the reported tail must show

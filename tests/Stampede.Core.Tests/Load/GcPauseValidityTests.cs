@@ -1,8 +1,8 @@
 using Stampede.Load;
 using Stampede.Monitoring;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 /// <summary>
 /// A real run whose own process is paused by the garbage collector in every second: it must end INVALID, naming the

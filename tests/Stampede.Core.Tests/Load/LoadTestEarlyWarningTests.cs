@@ -2,9 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 using Stampede.Analysis;
 using Stampede.Load;
 using Stampede.Metrics;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 /// <summary>The run's early warnings: a target nothing reaches stops the run at once, a scoped threshold without its row is named.</summary>
 public sealed class LoadTestEarlyWarningTests

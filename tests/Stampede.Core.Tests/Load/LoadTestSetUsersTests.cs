@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Stampede.Load;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 /// <summary><see cref="LoadTest.SetUsers"/>: the live dashboard's "change the user count" while a run goes on.</summary>
 public sealed class LoadTestSetUsersTests

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using Stampede.Load;
 using Stampede.Metrics;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 public sealed class LoadTestTests
 {

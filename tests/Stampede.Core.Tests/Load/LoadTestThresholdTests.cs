@@ -3,7 +3,7 @@ using Stampede.Analysis;
 using Stampede.Load;
 using Stampede.Metrics;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 /// <summary>Thresholds in <see cref="LoadTestOptions"/>, on a fake clock: measured at the end, and an <c>abort</c> one stopping the run.</summary>
 public sealed class LoadTestThresholdTests

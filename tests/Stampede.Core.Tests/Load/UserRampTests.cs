@@ -1,6 +1,6 @@
 using Stampede.Load;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 public sealed class UserRampTests
 {

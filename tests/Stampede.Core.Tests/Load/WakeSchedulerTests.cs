@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Stampede.Load;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Load;
+namespace Stampede.Core.Tests.Load;
 
 /// <summary>The one thread that ends every closed-model user's think time.</summary>
 [Collection(nameof(TimingSensitive))]

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using HdrHistogram;
 using Stampede.Metrics;
 
-namespace Stampede.Tests.Metrics;
+namespace Stampede.Core.Tests.Metrics;
 
 public sealed class HistogramInteropTests
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Stampede.Metrics;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Metrics;
+namespace Stampede.Core.Tests.Metrics;
 
 /// <summary>The per-second history moves its older seconds to disk and reads them back unchanged.</summary>
 public sealed class IntervalHistoryTests : IDisposable

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Stampede.Metrics;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Metrics;
+namespace Stampede.Core.Tests.Metrics;
 
 /// <summary>LLM statistics from streams whose event times are known exactly.</summary>
 public sealed class MetricsAggregatorLlmTests

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Stampede.Metrics;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Metrics;
+namespace Stampede.Core.Tests.Metrics;
 
 public sealed class MetricsAggregatorTests
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Stampede.Metrics;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Metrics;
+namespace Stampede.Core.Tests.Metrics;
 
 /// <summary>The users of a history interval are those at its end: what the live view showed at that moment, not a second later.</summary>
 public sealed class MetricsAggregatorUsersTests

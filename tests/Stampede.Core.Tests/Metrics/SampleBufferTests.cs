@@ -1,6 +1,6 @@
 using Stampede.Metrics;
 
-namespace Stampede.Tests.Metrics;
+namespace Stampede.Core.Tests.Metrics;
 
 public sealed class SampleBufferTests
 {

@@ -1,6 +1,6 @@
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Monitoring;
+namespace Stampede.Core.Tests.Monitoring;
 
 public sealed class GeneratorMonitorTests
 {

@@ -1,4 +1,4 @@
-namespace Stampede.Tests.Payloads;
+namespace Stampede.Core.Tests.Payloads;
 
 /// <summary>Runs a body on several dedicated threads released together, as many virtual users would call a shared payload source.</summary>
 internal static class Concurrently

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Stampede.Tests.Payloads;
+namespace Stampede.Core.Tests.Payloads;
 
 public sealed class FeederTests
 {

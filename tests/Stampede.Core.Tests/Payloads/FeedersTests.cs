@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Stampede.Tests.Payloads;
+namespace Stampede.Core.Tests.Payloads;
 
 public sealed class FeedersTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
-namespace Stampede.Tests.Payloads;
+namespace Stampede.Core.Tests.Payloads;
 
 public sealed class ImagePoolTests
 {

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Stampede.Tests.Payloads;
+namespace Stampede.Core.Tests.Payloads;
 
 public sealed class ImagesTests
 {

@@ -1,4 +1,4 @@
-namespace Stampede.Tests.Payloads;
+namespace Stampede.Core.Tests.Payloads;
 
 /// <summary>A fresh folder under the system temp path, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable

@@ -1,4 +1,4 @@
-namespace Stampede.Tests.Payloads;
+namespace Stampede.Core.Tests.Payloads;
 
 public sealed class WeightedMixTests
 {

@@ -1,7 +1,7 @@
 using System.Collections;
 using Stampede.Security;
 
-namespace Stampede.Tests.Security;
+namespace Stampede.Core.Tests.Security;
 
 public sealed class SecretsTests
 {

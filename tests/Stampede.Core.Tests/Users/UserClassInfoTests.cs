@@ -1,4 +1,4 @@
-namespace Stampede.Tests.Users;
+namespace Stampede.Core.Tests.Users;
 
 public sealed class UserClassInfoTests
 {

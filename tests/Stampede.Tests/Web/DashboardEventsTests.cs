@@ -196,6 +196,27 @@ public sealed class DashboardEventsTests
     }
 
     [Fact]
+    public void Write_NewPageOnALongRun_GetsTheLastHourOfPointsAndAppendsFromThere()
+    {
+        // Two hours of seconds: a page that has none gets the last 3,600 (older ones may be on disk), then only what is new.
+        StatsSnapshot one = TenPerSecondFor10Seconds();
+        IntervalStats second = one.History[0];
+        IntervalStats[] twoHours = [.. Enumerable.Range(0, 7200).Select(i => second with { Second = i, Start = one.StartedAt.AddSeconds(i) })];
+        var view = new DashboardView { Version = 2, RunId = 1, State = DashboardRunState.Running, Stats = one with { History = twoHours } };
+
+        using JsonDocument first = JsonDocument.Parse(DashboardEvents.Write(view, 0, out int to));
+        using JsonDocument next = JsonDocument.Parse(DashboardEvents.Write(view, to, out int after));
+
+        JsonElement points = first.RootElement.GetProperty("points");
+        points.GetProperty("from").GetInt32().ShouldBe(7200 - DashboardEvents.MaxPointsAtOnce);
+        points.GetProperty("time").GetArrayLength().ShouldBe(DashboardEvents.MaxPointsAtOnce);
+        to.ShouldBe(7200);
+        next.RootElement.GetProperty("points").GetProperty("from").GetInt32().ShouldBe(7200);
+        next.RootElement.GetProperty("points").GetProperty("time").GetArrayLength().ShouldBe(0);
+        after.ShouldBe(7200);
+    }
+
+    [Fact]
     public void Write_NothingWatched_HasNoTargetNorTargetPoints()
     {
         JsonElement e = Write(new DashboardView { Version = 1, RunId = 1, State = DashboardRunState.Running, Stats = TenPerSecondFor10Seconds() });

@@ -3,7 +3,7 @@ using Shouldly;
 using Stampede.Llm;
 using Xunit;
 
-namespace Stampede.Tests.Llm.Prompts;
+namespace Stampede.Core.Tests.Llm.Prompts;
 
 public sealed class PromptGeneratorTests
 {

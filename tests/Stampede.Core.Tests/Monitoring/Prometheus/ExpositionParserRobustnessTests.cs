@@ -3,7 +3,7 @@ using System.Text;
 using Stampede.Monitoring.Prometheus;
 using Xunit.Abstractions;
 
-namespace Stampede.Tests.Monitoring.Prometheus;
+namespace Stampede.Core.Tests.Monitoring.Prometheus;
 
 public sealed class ExpositionParserRobustnessTests(ITestOutputHelper output)
 {

@@ -1,6 +1,6 @@
 using Stampede.Monitoring.Prometheus;
 
-namespace Stampede.Tests.Monitoring.Prometheus;
+namespace Stampede.Core.Tests.Monitoring.Prometheus;
 
 public sealed class LabelSetTests
 {

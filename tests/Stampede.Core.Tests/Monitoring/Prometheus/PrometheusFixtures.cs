@@ -1,4 +1,4 @@
-namespace Stampede.Tests.Monitoring.Prometheus;
+namespace Stampede.Core.Tests.Monitoring.Prometheus;
 
 /// <summary>The exposition fixtures copied next to the test assembly (Monitoring/Prometheus/Fixtures).</summary>
 internal static class PrometheusFixtures

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Stampede.Monitoring.Prometheus;
-using Stampede.Tests.Monitoring.Prometheus;
+using Stampede.Core.Tests.Monitoring.Prometheus;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>Expositions for the recognition tests: the parser's fixtures, later scrapes of them, and the demo server's families.</summary>
 internal static class Expositions

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>A folder laid out like procfs (<c>PID/stat</c>, <c>stat</c>, <c>meminfo</c>) with hand-written contents; deleted on dispose.</summary>
 internal sealed class FakeProcRoot : IDisposable

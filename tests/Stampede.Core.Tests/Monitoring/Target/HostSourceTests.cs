@@ -2,7 +2,7 @@ using Stampede.Monitoring;
 using Stampede.Monitoring.Prometheus;
 using Stampede.Monitoring.Target;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 public sealed class HostSourceTests
 {

@@ -1,6 +1,6 @@
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 public sealed class MetricsEndpointTests
 {

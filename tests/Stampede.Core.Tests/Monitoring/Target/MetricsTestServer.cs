@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Stampede.Monitoring;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>
 /// A Kestrel server on 127.0.0.1 whose <c>/metrics</c> answers whatever the test sets in <see cref="Respond"/>, so one

@@ -1,8 +1,8 @@
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Text;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>
 /// Debian's real node_exporter (package <c>prometheus-node-exporter</c>, installed by test.sh) on a free loopback port,

@@ -5,7 +5,7 @@ using Stampede.Monitoring.Prometheus;
 using Stampede.Monitoring.Target;
 using Xunit.Abstractions;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>The recognizer against Debian's real node_exporter, started on loopback for the test.</summary>
 public sealed class NodeExporterTests(ITestOutputHelper output)

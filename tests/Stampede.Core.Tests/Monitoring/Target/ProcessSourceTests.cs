@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Stampede.Monitoring.Prometheus;
 using Stampede.Monitoring.Target;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 public sealed class ProcessSourceTests
 {

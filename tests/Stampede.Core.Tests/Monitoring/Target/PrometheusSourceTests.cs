@@ -1,10 +1,10 @@
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using Stampede.Monitoring;
 using Stampede.Monitoring.Target;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>
 /// What a scrape does with each way an endpoint can be wrong, read through a <see cref="TargetMonitor"/>: the failure is

@@ -1,7 +1,7 @@
 using Stampede.Monitoring.Prometheus;
 using Stampede.Monitoring.Target;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>A source that answers what the test queued, in order (the last answer repeats), or an exposition built from text.</summary>
 internal sealed class ScriptedSource : ITargetSource

@@ -1,7 +1,7 @@
 using Stampede.Monitoring;
 using Stampede.Monitoring.Target;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 /// <summary>The user's <c>--watch RESOURCE=SERIES</c> mappings, for series the built-in catalog does not know.</summary>
 public sealed class SeriesRecognizerMappingTests

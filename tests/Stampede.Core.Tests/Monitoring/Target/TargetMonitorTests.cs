@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using Stampede.Monitoring;
 using Stampede.Monitoring.Target;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
-namespace Stampede.Tests.Monitoring.Target;
+namespace Stampede.Core.Tests.Monitoring.Target;
 
 public sealed class TargetMonitorTests
 {
