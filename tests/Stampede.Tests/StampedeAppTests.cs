@@ -2,7 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Text.Json;
 using Spectre.Console.Testing;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Tests;
 

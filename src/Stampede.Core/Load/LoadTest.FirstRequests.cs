@@ -41,18 +41,18 @@ public sealed partial class LoadTest
             }
 
             User user = userClass.Create();
-            var context = new UserContext(id, new Random(UserSeed(seed, id)), cancellationToken, recorder, _time, settings);
+            var context = new UserContext(id, new Random(VirtualUsers.UserSeed(seed, id)), cancellationToken, recorder, _time, settings);
             id++;
             try
             {
                 user.Attach(context);
-                if (!await GuardAsync(recorder, user.StartAsync, $"{userClass.Name}.OnStartAsync", cancellationToken).ConfigureAwait(false))
+                if (!await VirtualUsers.GuardAsync(recorder, user.StartAsync, $"{userClass.Name}.OnStartAsync", cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }
 
                 await RunEachTaskOnceAsync(user, userClass, recorder, cancellationToken).ConfigureAwait(false);
-                await GuardAsync(recorder, user.OnStopAsync, $"{userClass.Name}.OnStopAsync", CancellationToken.None).ConfigureAwait(false);
+                await VirtualUsers.GuardAsync(recorder, user.OnStopAsync, $"{userClass.Name}.OnStopAsync", CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {

@@ -156,7 +156,7 @@ public sealed partial class LoadTest : IDisposable
         ArrivalPool? pool = null;
         if (_options.IsOpenModel)
         {
-            pool = new ArrivalPool(this, recorder, settings, seed);
+            pool = new ArrivalPool(_options, _time, _classes, recorder, settings, seed);
             try
             {
                 await pool.PreallocateAsync(_options.EffectivePreAllocatedUsers, stopToken).ConfigureAwait(false);
@@ -203,7 +203,7 @@ public sealed partial class LoadTest : IDisposable
         }
         else
         {
-            using var crowd = new Crowd(this, recorder, settings, seed);
+            using var crowd = new Crowd(_time, _classes, recorder, settings, seed);
             reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
             await crowd.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
         }

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using Spectre.Console.Testing;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Tests.Analysis;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Spectre.Console.Testing;
 using Stampede.Load;
 using Stampede.Monitoring;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Tests.Analysis;
 

@@ -1,6 +1,6 @@
 using CsCheck;
 using Stampede.Reports;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Tests.Fuzzing;
 

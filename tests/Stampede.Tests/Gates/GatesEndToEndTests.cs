@@ -6,7 +6,7 @@ using System.Xml;
 using Microsoft.AspNetCore.Http;
 using Spectre.Console.Testing;
 using Stampede.Gates;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Stampede.Tests.Gates;

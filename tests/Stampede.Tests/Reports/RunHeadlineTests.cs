@@ -5,7 +5,7 @@ using Spectre.Console.Testing;
 using Stampede.Analysis;
 using Stampede.Gates;
 using Stampede.Reports;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Tests.Reports;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Stampede.Gates;
 using Stampede.Reports;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Stampede.Tests.Reports;

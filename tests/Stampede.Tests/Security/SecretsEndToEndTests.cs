@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Spectre.Console.Testing;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Stampede.Tests.Web;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Stampede.Targets;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Tests.Targets;
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using Spectre.Console;
 using Stampede.Terminal;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Tests.Terminal;
 

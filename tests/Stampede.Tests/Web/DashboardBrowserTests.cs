@@ -4,7 +4,7 @@ using Stampede.Analysis;
 using Stampede.Load;
 using Stampede.Metrics;
 using Stampede.Tests.Browser;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Stampede.Web;
 
 namespace Stampede.Tests.Web;

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Spectre.Console.Testing;
-using Stampede.Tests.Infrastructure;
+using Stampede.Core.Tests.Infrastructure;
 using Stampede.Web;
 
 namespace Stampede.Tests.Web;
