@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Reflection;
@@ -24,7 +23,6 @@ internal static partial class HtmlReportWriter
 {
     private const string ResourcePrefix = "Stampede.Reports.Html.";
 
-    private static readonly ConcurrentDictionary<string, string> s_resources = new(StringComparer.Ordinal);
 
     /// <summary>The page of <paramref name="document"/>.</summary>
     public static string Render(RunDocument document)
@@ -76,13 +74,8 @@ internal static partial class HtmlReportWriter
 
     /// <summary>The text of the embedded resource <c>Stampede.Reports.Html.<paramref name="name"/></c>.</summary>
     /// <exception cref="InvalidOperationException">The assembly was built without it (the npm step of the build did not run).</exception>
-    public static string Resource(string name) => s_resources.GetOrAdd(name, static n =>
-    {
-        using Stream stream = typeof(HtmlReportWriter).Assembly.GetManifestResourceStream(ResourcePrefix + n)
-            ?? throw new InvalidOperationException($"The HTML report's resource '{n}' is not embedded in {typeof(HtmlReportWriter).Assembly.GetName().Name}; rebuild it with npm available (see src/Stampede/Stampede.csproj).");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
+    public static string Resource(string name) =>
+        EmbeddedText.Read(ResourcePrefix + name, "the HTML report needs it: rebuild with npm available (see src/Stampede/Stampede.csproj)");
 
     /// <summary>The version of the embedded uPlot, from its banner.</summary>
     public static string UPlotVersion => UPlotBanner().Match(Resource("uPlot.iife.min.js")) is { Success: true } m ? m.Groups[1].Value : "unknown";

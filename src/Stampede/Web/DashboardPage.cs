@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using System.Text.RegularExpressions;
 using Stampede.Reports;
 
@@ -13,7 +11,6 @@ internal static partial class DashboardPage
 {
     private const string ResourcePrefix = "Stampede.Web.Html.";
 
-    private static readonly ConcurrentDictionary<string, string> s_resources = new(StringComparer.Ordinal);
 
     /// <summary>The page, its scripts marked with <paramref name="nonce"/> (the Content-Security-Policy admits only those).</summary>
     /// <param name="nonce">A fresh random value per response.</param>
@@ -37,13 +34,8 @@ internal static partial class DashboardPage
     }
 
     /// <summary>The text of the embedded resource <c>Stampede.Web.Html.<paramref name="name"/></c>.</summary>
-    public static string Resource(string name) => s_resources.GetOrAdd(name, static n =>
-    {
-        using Stream stream = typeof(DashboardPage).Assembly.GetManifestResourceStream(ResourcePrefix + n)
-            ?? throw new InvalidOperationException($"The dashboard's resource '{n}' is not embedded in {typeof(DashboardPage).Assembly.GetName().Name}.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
+    public static string Resource(string name) =>
+        EmbeddedText.Read(ResourcePrefix + name, "the dashboard needs it: rebuild with npm available (see src/Stampede/Stampede.csproj)");
 
     private static string ScriptSafe(string script) =>
         script.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
