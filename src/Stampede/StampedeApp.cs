@@ -404,11 +404,7 @@ public static partial class StampedeApp
 
             try
             {
-                string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-                if (!string.IsNullOrEmpty(directory))
-                {
-                    Directory.CreateDirectory(directory);
-                }
+                Reports.OutputFile.EnsureDirectory(path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {

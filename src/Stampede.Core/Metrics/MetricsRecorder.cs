@@ -23,6 +23,7 @@ internal sealed class MetricsRecorder
     private readonly Lock _registrationLock = new();
     private readonly int _bufferCapacity;
     private volatile SampleBuffer[] _buffers = [];
+    private int _drains;
 
     private readonly ConcurrentDictionary<(string Method, string Name), int> _rowIds = new();
     private readonly List<RowKey> _rows = [];
@@ -150,12 +151,40 @@ internal sealed class MetricsRecorder
         where TSink : struct, ISampleSink
     {
         int total = 0;
+        bool retire = ++_drains % RetireEveryDrains == 0;
+        bool anyRetired = false;
         foreach (SampleBuffer buffer in _buffers)
         {
             total += buffer.Drain(ref sink);
+            anyRetired |= retire && !buffer.Writer.IsAlive;
+        }
+
+        if (anyRetired)
+        {
+            RetireBuffersOfEndedThreads();
         }
 
         return total;
+    }
+
+    /// <summary>Buffers registered now, one per thread that recorded and has not ended.</summary>
+    internal int BufferCount => _buffers.Length;
+
+    /// <summary>How often (in drains, 50 ms apart in a run) the buffers of ended threads are looked for.</summary>
+    private const int RetireEveryDrains = 20;
+
+    /// <summary>
+    /// Drops the buffers of threads that have ended, just drained: the thread pool retires idle threads and starts new
+    /// ones, each of which registers a buffer (8,192 samples, 590 KB), so a long run that kept them all would grow by
+    /// one buffer per thread ever started. An ended thread cannot record again, so its drained buffer holds nothing.
+    /// </summary>
+    private void RetireBuffersOfEndedThreads()
+    {
+        lock (_registrationLock)
+        {
+            SampleBuffer[] kept = [.. _buffers.Where(b => b.Writer.IsAlive || !b.IsEmpty)];
+            _buffers = kept;
+        }
     }
 
     public bool TryDequeueUserError(out UserError error) => _userErrors.TryDequeue(out error);

@@ -30,6 +30,12 @@ internal sealed class SampleBuffer
 
     public int Capacity => _items.Length;
 
+    /// <summary>The thread that writes this buffer: the one that created it.</summary>
+    public Thread Writer { get; } = Thread.CurrentThread;
+
+    /// <summary>Whether every published sample has been drained.</summary>
+    public bool IsEmpty => Volatile.Read(ref _head) == Volatile.Read(ref _tail);
+
     /// <summary>Adds a sample. Only the owning thread may call this.</summary>
     public void Write(in RequestSample sample)
     {

@@ -9,16 +9,7 @@ internal sealed class BaselineExporter(string path) : IExporter
     public Task ExportAsync(RunReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        EnsureDirectory(path);
+        OutputFile.EnsureDirectory(path);
         return BaselineFile.SaveAsync(Baseline.FromSnapshot(report.Result.Stats), path, cancellationToken);
-    }
-
-    internal static void EnsureDirectory(string path)
-    {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
     }
 }

@@ -8,7 +8,7 @@ internal sealed class JUnitExporter(string path) : IExporter
     public Task ExportAsync(RunReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        BaselineExporter.EnsureDirectory(path);
+        Reports.OutputFile.EnsureDirectory(path);
         GateResults gates = report.Gates;
         var checks = new JUnitChecks
         {

@@ -56,7 +56,7 @@ internal static class RunComparison
         string target = string.IsNullOrWhiteSpace(outputPath) ? Path.ChangeExtension(currentPath, ".compare.html") : outputPath;
         try
         {
-            BaselineExporter.EnsureDirectory(target);
+            Reports.OutputFile.EnsureDirectory(target);
             await File.WriteAllTextAsync(target, ComparisonHtml.Render(baselinePath, before, currentPath, after, comparisons, options), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)

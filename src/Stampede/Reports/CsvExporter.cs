@@ -49,11 +49,7 @@ internal sealed partial class CsvExporter(string prefix, bool fullHistory) : IEx
     public async Task ExportAsync(RunReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(StatsPath));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        OutputFile.EnsureDirectory(StatsPath);
 
         StatsSnapshot stats = report.Result.Stats;
         await WriteStatsAsync(stats, cancellationToken).ConfigureAwait(false);

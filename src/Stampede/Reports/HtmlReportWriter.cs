@@ -63,11 +63,7 @@ internal static partial class HtmlReportWriter
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string html = Render(document);
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        OutputFile.EnsureDirectory(path);
 
         await File.WriteAllTextAsync(path, html, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
     }

@@ -23,7 +23,7 @@ internal static partial class JUnitWriter
     /// <summary>Writes the XML to <paramref name="path"/>, replacing the file.</summary>
     public static async Task WriteAsync(string path, JUnitChecks checks, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        OutputFile.EnsureDirectory(path);
         await File.WriteAllTextAsync(path, ToXml(checks), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
     }
 

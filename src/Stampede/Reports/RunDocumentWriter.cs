@@ -9,11 +9,7 @@ internal static class RunDocumentWriter
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        OutputFile.EnsureDirectory(path);
 
         FileStream stream = File.Create(path);
         await using (stream.ConfigureAwait(false))

@@ -58,11 +58,7 @@ internal sealed class RunJournal : IDisposable
     public static RunJournal Start(string path, LoadTest test, RunSettingsSummary settings, string toolVersion)
     {
         ArgumentNullException.ThrowIfNull(test);
-        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        OutputFile.EnsureDirectory(path);
 
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 64 * 1024);
         var journal = new RunJournal(path, new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { NewLine = "\n" }, settings, toolVersion, () => test.Seed, test.UserClasses);
