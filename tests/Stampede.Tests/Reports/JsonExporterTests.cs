@@ -138,7 +138,7 @@ public sealed class JsonExporterTests : IDisposable
             ["requests", "failures", "requestsPerSecond", "failuresPerSecond", "minMs", "maxMs", "averageMs", "percentilesMs", "histogram", "llm"]);
         root["history"]![0]!["rows"]![0]!.AsObject().Select(p => p.Key).Take(2).ShouldBe(["method", "name"]);
         root["generator"]!.AsObject().Select(p => p.Key).ShouldBe(
-            ["processorCount", "gcMode", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings", "boundSinceSecond", "boundSeconds", "boundReasons"]);
+            ["processorCount", "gcMode", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings", "boundSinceSecond", "boundSeconds", "boundReasons", "historySecondsOnDisk", "historyBytesOnDisk"]);
         root["generator"]!["gcMode"]!.GetValue<string>().ShouldBe(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation");
         root["validity"]!["verdict"]!.GetValue<string>().ShouldBeOneOf("VALID", "INVALID");
         root["arrivals"].ShouldBeNull("a closed-model run has no schedule");
