@@ -1,4 +1,5 @@
 using System.Net;
+using Stampede.Core.Tests.Infrastructure;
 
 namespace Stampede.Demo.Tests;
 
@@ -13,7 +14,7 @@ public sealed class DemoServerRunTests
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var run = DemoServer.RunAsync(new DemoServerOptions { Workers = 1 }, synchronizedOutput, error, stop.Token);
-        await Infrastructure.Eventually.TrueAsync(() => Text(output).Contains("Press Ctrl+C", StringComparison.Ordinal), "the server says it is ready", 60_000);
+        await Eventually.TrueAsync(() => Text(output).Contains("Press Ctrl+C", StringComparison.Ordinal), "the server says it is ready", 60_000);
         var address = System.Text.RegularExpressions.Regex.Match(Text(output), @"listening on (http://127\.0\.0\.1:\d+)").Groups[1].Value;
         using (var client = new HttpClient())
         {

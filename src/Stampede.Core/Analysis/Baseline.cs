@@ -72,5 +72,5 @@ internal sealed record Baseline
     };
 
     private static double Percentile(RowStats row, double percentile) =>
-        row.Requests == 0 || row.Percentiles.Count == 0 ? 0 : row.GetPercentile(percentile);
+        row.Requests > 0 && row.TryGetPercentile(percentile, out double ms) ? ms : 0;
 }

@@ -26,6 +26,7 @@ public sealed partial class LoadTest : IDisposable
     private volatile StatsSnapshot? _latest;
     private volatile IReadOnlyList<ThresholdResult>? _abortedBy;
     private int _users;
+    private double _controlledSeconds = -1;
     private volatile StrongBox<LoadTarget>? _usersOverride;
     private IRateExperiment? _experiment;
 
@@ -95,6 +96,12 @@ public sealed partial class LoadTest : IDisposable
 
     /// <summary>The latest statistics, or <see langword="null"/> before the first second.</summary>
     public StatsSnapshot? Latest => _latest;
+
+    /// <summary>
+    /// The run's elapsed seconds as of the control loop's last pass (spawns and stops applied), or −1 before the first:
+    /// a test that moved a fake clock waits for this instead of sleeping before it asserts that nothing changed.
+    /// </summary>
+    internal double ControlledSeconds => Volatile.Read(ref _controlledSeconds);
 
     /// <summary>Users running now.</summary>
     public int Users => Volatile.Read(ref _users);
@@ -353,6 +360,7 @@ public sealed partial class LoadTest : IDisposable
             int running = crowd.Running;
             Volatile.Write(ref _users, running);
             aggregator.Users = running;
+            Volatile.Write(ref _controlledSeconds, elapsed);
             if (running == 0 && crowd.Spawned > 0 && ramp.Users == target.Users && target.Users > 0 && crowd.AllSelfStopped)
             {
                 return StopReason.AllUsersStopped;

@@ -100,17 +100,27 @@ public sealed record RowStats
     /// <summary>The scheduling lag at <paramref name="percentile"/> (one of <see cref="Percentiles.Standard"/>), ms; 0 when nothing was scheduled.</summary>
     public double GetSchedulingLagPercentile(double percentile) => SchedulingLagPercentiles.Count == 0 ? 0 : Find(SchedulingLagPercentiles, percentile);
 
-    private static double Find(IReadOnlyList<PercentileValue> values, double percentile)
+    /// <summary>The response time at <paramref name="percentile"/>, ms, when the row keeps it (rows without requests keep none).</summary>
+    public bool TryGetPercentile(double percentile, out double ms) => TryFind(Percentiles, percentile, out ms);
+
+    private static double Find(IReadOnlyList<PercentileValue> values, double percentile) =>
+        TryFind(values, percentile, out double ms)
+            ? ms
+            : throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "Not one of Percentiles.Standard, or not kept for this row.");
+
+    private static bool TryFind(IReadOnlyList<PercentileValue> values, double percentile, out double ms)
     {
         foreach (PercentileValue p in values)
         {
             if (p.Percentile == percentile)
             {
-                return p.ValueMs;
+                ms = p.ValueMs;
+                return true;
             }
         }
 
-        throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "Not one of Percentiles.Standard, or not kept for this row.");
+        ms = 0;
+        return false;
     }
 }
 

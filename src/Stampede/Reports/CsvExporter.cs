@@ -128,7 +128,7 @@ internal sealed partial class CsvExporter(string prefix, bool fullHistory) : IEx
     {
         foreach (double percentile in Percentiles.Standard)
         {
-            if (row is not null && row.Requests > 0 && TryGetPercentile(row, percentile, out double ms))
+            if (row is not null && row.Requests > 0 && row.TryGetPercentile(percentile, out double ms))
             {
                 csv.Milliseconds(ms);
             }
@@ -137,21 +137,6 @@ internal sealed partial class CsvExporter(string prefix, bool fullHistory) : IEx
                 csv.Text(NotAvailable);
             }
         }
-    }
-
-    private static bool TryGetPercentile(RowStats row, double percentile, out double ms)
-    {
-        foreach (PercentileValue value in row.Percentiles)
-        {
-            if (value.Percentile == percentile)
-            {
-                ms = value.ValueMs;
-                return true;
-            }
-        }
-
-        ms = 0;
-        return false;
     }
 
     private static IEnumerable<string> PercentileLabels() => Percentiles.Standard.Select(Percentiles.Label);

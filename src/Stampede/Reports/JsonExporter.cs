@@ -12,17 +12,11 @@ namespace Stampede.Reports;
 /// </remarks>
 internal sealed class JsonExporter(string path) : IExporter
 {
-    private readonly string _path = ValidatePath(path);
+    private readonly string _path = OutputFile.Validate(path);
 
     /// <summary>The file this exporter writes.</summary>
     public string Path => _path;
 
     public Task ExportAsync(RunReport report, CancellationToken cancellationToken = default) =>
         RunDocumentWriter.WriteAsync(RunDocumentMapper.ToDocument(report), _path, cancellationToken);
-
-    private static string ValidatePath(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return path;
-    }
 }

@@ -201,16 +201,5 @@ internal static partial class DashboardEvents
         }
     }
 
-    private static double? Percentile(RowStats row, double percentile)
-    {
-        foreach (PercentileValue p in row.Percentiles)
-        {
-            if (p.Percentile == percentile)
-            {
-                return p.ValueMs;
-            }
-        }
-
-        return null;
-    }
+    private static double? Percentile(RowStats row, double percentile) => row.TryGetPercentile(percentile, out double ms) ? ms : null;
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -102,7 +104,7 @@ internal sealed class DashboardServer : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.MapGet("/", PageAsync);
-        app.MapGet("/events", EventsAsync);
+        app.MapGet("/events", Events);
         app.MapGet("/api/state", context => context.Response.WriteAsync(DashboardEvents.Write(_runner.View, 0, out _), context.RequestAborted));
         app.MapPost("/api/start", StartAsync);
         app.MapPost("/api/users", UsersAsync);
@@ -124,47 +126,65 @@ internal sealed class DashboardServer : IAsyncDisposable
         await context.Response.WriteAsync(page, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task EventsAsync(HttpContext context)
+    private IResult Events(HttpContext context)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _closing.Token);
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(EventsAsync(context.RequestAborted));
+    }
+
+    /// <summary>
+    /// The event stream of one page: the run's view whenever it changes (the first event also tells the page to
+    /// reconnect after 2 s), and a <c>keep-alive</c> event after <see cref="KeepAlive"/> without one, which the page
+    /// ignores (it listens to <c>message</c> events) and which keeps proxies from closing a quiet stream.
+    /// </summary>
+    private async IAsyncEnumerable<SseItem<string>> EventsAsync([EnumeratorCancellation] CancellationToken aborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closing.Token);
         CancellationToken token = linked.Token;
-        HttpResponse response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers["X-Accel-Buffering"] = "no";
         long seen = -1;
         int runId = -1;
         int points = 0;
+        TimeSpan? reconnect = TimeSpan.FromSeconds(2);
+        while (!token.IsCancellationRequested)
+        {
+            DashboardView view = _runner.View;
+            if (view.Version != seen)
+            {
+                if (view.RunId != runId)
+                {
+                    (runId, points) = (view.RunId, 0);
+                }
+
+                string json = DashboardEvents.Write(view, points, out points);
+                yield return new SseItem<string>(json) { ReconnectionInterval = reconnect };
+                reconnect = null;
+                seen = view.Version;
+            }
+
+            if (!await WaitForChangeAsync(seen, token).ConfigureAwait(false))
+            {
+                // The page closed or the dashboard is shutting down: the stream ends.
+                yield break;
+            }
+
+            if (_runner.View.Version == seen)
+            {
+                yield return new SseItem<string>(string.Empty, "keep-alive");
+            }
+        }
+    }
+
+    /// <summary>Waits until the view moves past <paramref name="seen"/> or <see cref="KeepAlive"/> passes; false once <paramref name="token"/> is cancelled.</summary>
+    private async Task<bool> WaitForChangeAsync(long seen, CancellationToken token)
+    {
         try
         {
-            await response.WriteAsync("retry: 2000\n\n", token).ConfigureAwait(false);
-            await response.Body.FlushAsync(token).ConfigureAwait(false);
-            while (!token.IsCancellationRequested)
-            {
-                DashboardView view = _runner.View;
-                if (view.Version != seen)
-                {
-                    if (view.RunId != runId)
-                    {
-                        (runId, points) = (view.RunId, 0);
-                    }
-
-                    string json = DashboardEvents.Write(view, points, out points);
-                    await response.WriteAsync($"data: {json}\n\n", token).ConfigureAwait(false);
-                    await response.Body.FlushAsync(token).ConfigureAwait(false);
-                    seen = view.Version;
-                }
-
-                await _runner.WaitForChangeAsync(seen, KeepAlive, token).ConfigureAwait(false);
-                if (_runner.View.Version == seen && !token.IsCancellationRequested)
-                {
-                    await response.WriteAsync(": keep-alive\n\n", token).ConfigureAwait(false);
-                    await response.Body.FlushAsync(token).ConfigureAwait(false);
-                }
-            }
+            await _runner.WaitForChangeAsync(seen, KeepAlive, token).ConfigureAwait(false);
+            return !token.IsCancellationRequested;
         }
         catch (OperationCanceledException)
         {
-            // The page closed or the dashboard is shutting down.
+            return false;
         }
     }
 

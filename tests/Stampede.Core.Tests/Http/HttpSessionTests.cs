@@ -86,7 +86,9 @@ public sealed class HttpSessionTests : IAsyncLifetime
         FailureStats failure = result.Stats.Failures.Single();
         failure.Error.ShouldBe("Timeout: no complete response within 0.2 s");
         failure.Occurrences.ShouldBe(2);
-        result.Stats.Rows.Single().MaxMs.ShouldBeLessThan(2000);
+        // The timeout ends the request at 0.2 s: the coarse timer may fire a few ms early, a loaded machine a little late.
+        result.Stats.Rows.Single().MinMs.ShouldBeGreaterThanOrEqualTo(190);
+        result.Stats.Rows.Single().MaxMs.ShouldBeLessThan(600);
     }
 
     [Fact]

@@ -24,8 +24,7 @@ public sealed class LoadTestSetUsersTests
 
         test.SetUsers(1, 10);
         await AdvanceUntilAsync(() => test.Users == 1, "one user is left after lowering the target");
-        Advance(5);
-        await Task.Delay(50);
+        await LoadTestTests.AdvancedPastAsync(test, _time, 5);
         test.Users.ShouldBe(1, "the options' two users must not come back on later ticks");
 
         test.Stop();
@@ -46,8 +45,7 @@ public sealed class LoadTestSetUsersTests
 
         test.SetUsers(3, 10);
         await AdvanceUntilAsync(() => test.Users == 3, "three users run");
-        Advance(5);
-        await Task.Delay(50);
+        await Task.WhenAny(run, LoadTestTests.AdvancedPastAsync(test, _time, 5));
 
         run.IsCompleted.ShouldBeFalse("the 2 s stage is over, but the set target replaced the shape");
         test.Stop();

@@ -22,8 +22,9 @@ public sealed class LoadTestTests
         test.Users.ShouldBe(2);
         Advance(1.0);
         await Eventually.TrueAsync(() => probe["start"] == 4, "all four users run after 1.5 s");
-        Advance(10);
-        await Task.Delay(50);
+        await AdvancedPastAsync(test, _time, 10);
+        _advanced += 10;
+        test.Users.ShouldBe(4, "the ramp ended at four users");
         probe["start"].ShouldBe(4);
 
         test.Stop();
@@ -229,6 +230,14 @@ public sealed class LoadTestTests
     {
         _advanced += seconds;
         _time.Advance(TimeSpan.FromSeconds(seconds));
+    }
+
+    /// <summary>Moves the fake clock by <paramref name="seconds"/>, then waits until the control loop has run at the new time.</summary>
+    internal static async Task AdvancedPastAsync(LoadTest test, FakeTimeProvider time, double seconds)
+    {
+        double before = test.ControlledSeconds;
+        time.Advance(TimeSpan.FromSeconds(seconds));
+        await Eventually.TrueAsync(() => test.ControlledSeconds >= before + seconds, $"the control loop ran {seconds} s of fake time later");
     }
 
     private void AdvanceTo(double seconds) => Advance(seconds - _advanced);

@@ -1,4 +1,5 @@
 using System.Net;
+using Stampede.Core.Tests.Infrastructure;
 using Stampede.Demo.Tests.Infrastructure;
 
 namespace Stampede.Demo.Tests.Inference;

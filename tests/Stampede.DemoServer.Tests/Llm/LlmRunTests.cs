@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Stampede.Core.Tests.Infrastructure;
 using Stampede.Demo.Llm;
 using Stampede.Demo.Tests.Infrastructure;
 

@@ -1,3 +1,4 @@
+using Stampede.Core.Tests.Infrastructure;
 using Stampede.Demo.Llm;
 using Stampede.Demo.Tests.Infrastructure;
 

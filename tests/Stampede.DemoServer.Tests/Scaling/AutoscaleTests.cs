@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using Stampede.Core.Tests.Infrastructure;
 using Stampede.Demo.Tests.Infrastructure;
 
 namespace Stampede.Demo.Tests.Scaling;

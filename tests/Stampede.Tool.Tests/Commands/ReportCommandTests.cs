@@ -147,6 +147,7 @@ public sealed class ReportCommandTests : IDisposable
         int exit = await ReportCommand.RunAsync(document, document, _output, _errors, CancellationToken.None);
 
         exit.ShouldBe(2);
+        _errors.ToString().ShouldBe($"error: --output '{document}' is the run document itself; give another file, e.g. report.html.{Environment.NewLine}");
         (await File.ReadAllTextAsync(document)).ShouldBe(await File.ReadAllTextAsync(s_fixture));
     }
 
