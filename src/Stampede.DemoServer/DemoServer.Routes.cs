@@ -39,6 +39,7 @@ public sealed partial class DemoServer
         var maxBodyBytes = (int)_options.MaxBodyBytes;
         var predict = new PredictEndpoint(_pool, maxBodyBytes);
         var kserve = new KServeEndpoints(_pool, maxBodyBytes);
+        var tfServing = new TfServingEndpoints(_pool, maxBodyBytes);
         var requestMetrics = new RequestMetricsMiddleware(_metrics);
 
         app.UseRouting();
@@ -52,6 +53,8 @@ public sealed partial class DemoServer
         app.MapGet(KServeEndpoints.ModelRoute, kserve.ModelMetadataAsync);
         app.MapGet(KServeEndpoints.ModelRoute + "/ready", kserve.ReadyAsync);
         app.MapPost(KServeEndpoints.InferRoute, Slowed(kserve.InferAsync));
+        app.MapGet(TfServingEndpoints.ModelRoute, tfServing.StatusAsync);
+        app.MapPost(TfServingEndpoints.PredictRoute, Slowed(tfServing.PredictAsync));
         if (_llm is not null)
         {
             var llm = new LlmEndpoints(_options.Llm!, _llm, maxBodyBytes);
@@ -101,7 +104,9 @@ public sealed partial class DemoServer
             $$"""
             Stampede demo ML API: ResNet-18 on ONNX Runtime (CPU).
               POST /predict                    image/jpeg, image/png or application/json {"image":"<base64>"}
-              POST {{KServeEndpoints.InferRoute}}   KServe v2 JSON, one FP32 [1,3,224,224] input
+              POST {{KServeEndpoints.InferRoute}}   KServe v2, one FP32 [1,3,224,224] input, JSON or binary tensor data
+              POST {{TfServingEndpoints.PredictRoute}}  TensorFlow Serving REST, row ("instances") or columnar ("inputs")
+              GET  {{TfServingEndpoints.ModelRoute}}         TensorFlow Serving model status
               GET  {{KServeEndpoints.ModelRoute}}         KServe v2 model metadata
               GET  /v2/health/live             KServe v2 liveness
               GET  /v2/health/ready            KServe v2 readiness (503 until the model is warmed up)

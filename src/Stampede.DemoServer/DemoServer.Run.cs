@@ -76,7 +76,8 @@ public sealed partial class DemoServer
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Ready: model loaded and warmed up in {server.ColdStart?.TotalSeconds:0.00} s.")).ConfigureAwait(false);
             await output.WriteLineAsync($"  POST {server.Address}/predict  (image/jpeg, image/png or {{\"image\":\"<base64>\"}})").ConfigureAwait(false);
-            await output.WriteLineAsync($"  POST {server.Address}{KServeEndpoints.InferRoute}  (KServe v2)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  POST {server.Address}{KServeEndpoints.InferRoute}  (KServe v2, JSON or binary tensors)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  POST {server.Address}{TfServingEndpoints.PredictRoute}  (TensorFlow Serving REST)").ConfigureAwait(false);
             if (options.Llm is not null)
             {
                 await output.WriteLineAsync($"  POST {server.Address}{LlmEndpoints.ChatRoute}  (LLM timing simulator, OpenAI chat; not a language model)").ConfigureAwait(false);

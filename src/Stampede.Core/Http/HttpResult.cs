@@ -68,6 +68,12 @@ public sealed class HttpResult
     /// <summary>Whether the request counts as a success.</summary>
     public bool IsSuccess => Error is null;
 
+    /// <summary>
+    /// The inference answer read from the body, for requests sent with <see cref="HttpSession.InferAsync"/> or
+    /// <see cref="HttpSession.PredictAsync"/> that succeeded; a <c>check</c> reads its outputs from here.
+    /// </summary>
+    public Inference.InferResponse? Inference { get; internal set; }
+
     /// <summary>Deserializes the body as JSON (web defaults: camelCase, case-insensitive).</summary>
     public T? Json<T>() => JsonSerializer.Deserialize<T>(Body, JsonSerializerOptions.Web);
 

@@ -17,7 +17,7 @@ namespace Stampede.Http;
 /// so one failure does not end the task. Only stopping the user cancels a request, and a request
 /// cancelled that way is not recorded.
 /// </remarks>
-public sealed class HttpSession : IDisposable
+public sealed partial class HttpSession : IDisposable
 {
     private const int UriCacheLimit = 1024;
 

@@ -8,7 +8,9 @@ using Stampede.Demo.Inference;
 namespace Stampede.Demo.Http;
 
 /// <summary>
-/// The KServe v2 / Open Inference Protocol routes: health, server and model metadata, and JSON inference.
+/// The KServe v2 / Open Inference Protocol routes: health, server and model metadata, and inference in JSON or with
+/// the binary tensor data extension (Triton's: a JSON header of <c>Inference-Header-Content-Length</c> bytes, then
+/// the raw values; outputs asked for with <c>binary_data</c> come back the same way).
 /// </summary>
 internal sealed class KServeEndpoints
 {
@@ -59,6 +61,7 @@ internal sealed class KServeEndpoints
             writer.WriteString("name", "stampede-demo");
             writer.WriteString("version", version);
             writer.WriteStartArray("extensions");
+            writer.WriteStringValue("binary_tensor_data");
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
@@ -86,11 +89,23 @@ internal sealed class KServeEndpoints
     public async Task InferAsync(HttpContext context)
     {
         var received = Stopwatch.GetTimestamp();
-        if (context.Request.ContentType is { Length: > 0 } contentType
+        int? headerLength = null;
+        if (context.Request.Headers[BinaryTensorData.HeaderName] is { Count: > 0 } lengthHeader)
+        {
+            if (!int.TryParse(lengthHeader.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
+            {
+                await JsonResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest,
+                    $"{BinaryTensorData.HeaderName} is '{lengthHeader}'; give the JSON header's length in bytes").ConfigureAwait(false);
+                return;
+            }
+
+            headerLength = length;
+        }
+        else if (context.Request.ContentType is { Length: > 0 } contentType
             && !(MediaTypeHeaderValue.TryParse(contentType, out var mediaType) && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
         {
             await JsonResponses.WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                $"Content-Type '{contentType}' is not accepted; send the KServe v2 JSON request as application/json (the binary tensor extension is not supported)").ConfigureAwait(false);
+                $"Content-Type '{contentType}' is not accepted; send the KServe v2 JSON request as application/json, or binary tensor data with the {BinaryTensorData.HeaderName} header").ConfigureAwait(false);
             return;
         }
 
@@ -115,7 +130,14 @@ internal sealed class KServeEndpoints
             KServeInferRequest request;
             try
             {
-                request = KServeRequestParser.Parse(body.Span, tensor);
+                if (headerLength is { } length && length > body.Span.Length)
+                {
+                    throw new KServeRequestException($"{BinaryTensorData.HeaderName} is {length}, but the body has only {body.Span.Length} bytes");
+                }
+
+                request = headerLength is { } json
+                    ? KServeRequestParser.Parse(body.Span[..json], tensor, new BinaryTensorData(body.Span[json..]))
+                    : KServeRequestParser.Parse(body.Span, tensor);
             }
             catch (KServeRequestException exception)
             {
@@ -134,6 +156,12 @@ internal sealed class KServeEndpoints
             if (!result.Succeeded)
             {
                 await JsonResponses.WriteErrorAsync(context, result.ErrorStatus, result.ErrorMessage ?? "inference failed").ConfigureAwait(false);
+                return;
+            }
+
+            if (request.BinaryOutput)
+            {
+                await WriteBinaryAnswerAsync(context, request.Id, result.Embedding!).ConfigureAwait(false);
                 return;
             }
 
@@ -168,6 +196,42 @@ internal sealed class KServeEndpoints
         {
             ArrayPool<float>.Shared.Return(tensor);
         }
+    }
+
+    /// <summary>The answer with the binary extension: a JSON header whose output has binary_data_size, then the embedding's bytes.</summary>
+    private static async Task WriteBinaryAnswerAsync(HttpContext context, string? id, float[] embedding)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model_name", ResNetModel.Name);
+            writer.WriteString("model_version", ModelVersion);
+            if (id is not null)
+            {
+                writer.WriteString("id", id);
+            }
+
+            writer.WriteStartArray("outputs");
+            writer.WriteStartObject();
+            writer.WriteString("name", ResNetModel.OutputName);
+            writer.WriteString("datatype", "FP32");
+            WriteShape(writer, ResNetModel.PublicOutputShape);
+            writer.WriteStartObject("parameters");
+            writer.WriteNumber("binary_data_size", embedding.Length * sizeof(float));
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        var values = System.Runtime.InteropServices.MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers[BinaryTensorData.HeaderName] = buffer.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.ContentLength = buffer.WrittenCount + values.Length;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(values, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static void WriteTensorMetadata(Utf8JsonWriter writer, string name, IReadOnlyList<long> shape)

@@ -38,7 +38,7 @@ public sealed class KServeRequestParserTests
     [Theory]
     [InlineData("{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\",\"data\":[1]},{\"name\":\"b\"}]}", "exactly one input")]
     [InlineData("{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3,224,224],\"datatype\":\"FP16\",\"data\":[1]}]}", "datatype 'FP16'")]
-    [InlineData("{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":602112}}]}", "binary")]
+    [InlineData("{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":602112}}]}", "needs the Inference-Header-Content-Length header")]
     [InlineData("{\"inputs\":[{\"name\":\"a\",\"shape\":[1,-3],\"datatype\":\"FP32\",\"data\":[1]}]}", "non-negative integers")]
     [InlineData("{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\"}]}", "no \"data\"")]
     [InlineData("{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\",\"data\":[true]}]}", "only numbers")]

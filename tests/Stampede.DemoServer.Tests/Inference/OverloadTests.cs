@@ -33,7 +33,9 @@ public sealed class OverloadTests : IAsyncLifetime
         var rejected = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
         var served = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
         rejected.ShouldNotBeEmpty();
-        served.ShouldBeGreaterThanOrEqualTo(2, "the first request takes the worker and the next waits in the one queue slot");
+        // At least the request in the one queue slot is served; a second only when the worker took the first from the
+        // queue before the rest arrived, which the test cannot arrange.
+        served.ShouldBeGreaterThanOrEqualTo(1);
         (served + rejected.Count).ShouldBe(16);
         rejected.ShouldAllBe(r => r.Headers.RetryAfter != null && r.Headers.RetryAfter.Delta == TimeSpan.FromSeconds(1));
         (await rejected[0].Content.ReadAsStringAsync()).ShouldContain("capacity");
