@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Stampede.Tool.Tests.Infrastructure;
 
 namespace Stampede.Tool.Tests;
 
@@ -8,7 +9,7 @@ namespace Stampede.Tool.Tests;
 /// </summary>
 public sealed class ToolPackageTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public void ToolProject_RuntimeIdentifiers_AreTheFourPlatformsOfOneToolPackageEach()
@@ -83,17 +84,4 @@ public sealed class ToolPackageTests
     private static string Property(XDocument project, string name) =>
         project.Root!.Elements("PropertyGroup").Elements(name).LastOrDefault()?.Value.Trim()
         ?? throw new ShouldAssertException($"{project.BaseUri} sets no {name}");
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Stampede.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Stampede.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Stampede.Tool.Tests.Infrastructure;
+
+namespace Stampede.Tool.Tests.Examples;
+
+/// <summary>
+/// The inference-protocol examples in <c>examples/</c>, run as a user would (<c>stampede run</c>, as the files say)
+/// against <c>serve-demo</c>: each of their rows gets requests and no failures, so the tensors each encoding sends are
+/// ones the demo model takes and every answer passed the example's own output check.
+/// </summary>
+[Collection(ServeDemoCollection.Name)]
+public sealed class InferenceExampleTests(ServeDemoFixture demo) : IDisposable
+{
+    private readonly TempFolder _folder = new("inference-examples");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Run_KServeAndTfServingExamples_EveryRowSucceeds()
+    {
+        Task<Dictionary<string, (long Requests, long Failures)>> kserve = RunAsync("kserve-v2-rest.cs");
+        Task<Dictionary<string, (long Requests, long Failures)>> tf = RunAsync("tfserving-rest.cs");
+
+        Dictionary<string, (long Requests, long Failures)> kserveRows = await kserve;
+        Dictionary<string, (long Requests, long Failures)> tfRows = await tf;
+
+        kserveRows.Keys.Order().ShouldBe(["infer binary", "infer json"]);
+        tfRows.Keys.Order().ShouldBe(["model status", "predict inputs", "predict instances"], ignoreOrder: true);
+        foreach ((string row, (long requests, long failures)) in kserveRows.Concat(tfRows).Where(r => r.Key != "model status"))
+        {
+            requests.ShouldBeGreaterThan(0, row);
+            failures.ShouldBe(0, row);
+        }
+    }
+
+    private async Task<Dictionary<string, (long Requests, long Failures)>> RunAsync(string example)
+    {
+        string folder = Path.Combine(_folder.Path, Path.GetFileNameWithoutExtension(example));
+        Directory.CreateDirectory(folder);
+        string json = Path.Combine(folder, "run.json");
+        var environment = new Dictionary<string, string> { ["STAMPEDE_CACHE_DIR"] = Path.Combine(folder, "cache") };
+
+        ToolOutcome run = await ToolProcess.RunAsync(
+            folder, environment, "run", Path.Combine(Root, "examples", example), "--host", demo.Address, "--users", "3", "--spawn-rate", "3", "--run-time", "6s", "--headless", "--only-summary", "--json", json);
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        return document.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(
+            r => r.GetProperty("name").GetString()!,
+            r => (r.GetProperty("requests").GetInt64(), r.GetProperty("failures").GetInt64()));
+    }
+
+    private static string Root => RepositoryRoot.Path;
+}
