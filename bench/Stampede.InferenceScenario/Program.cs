@@ -5,7 +5,10 @@ using Stampede.Inference;
 // json (KServe v2 JSON), binary (KServe v2 with the binary tensor extension), tfrow or tfcolumns (TF Serving REST).
 return await StampedeApp.RunAsync(args, typeof(InferBenchUser));
 
-/// <summary>Sends the same pre-encoded tensor in a loop; the answer is read and its output checked, as in a scenario.</summary>
+/// <summary>
+/// Sends the same pre-encoded tensor in a loop; the answer is read and its output checked, as in a scenario (the bench's
+/// nginx answers TF Serving's row format to both TF encodings).
+/// </summary>
 internal sealed class InferBenchUser : HttpUser
 {
     private static readonly string Protocol = Environment.GetEnvironmentVariable("BENCH_PROTOCOL") ?? "json";
@@ -25,5 +28,5 @@ internal sealed class InferBenchUser : HttpUser
     [Task]
     public Task Send() => Payload.IsKServe
         ? Client.InferAsync("m", Payload, name: Protocol, check: InferChecks.Output("y", shape: [1, 2]))
-        : Client.PredictAsync("m", Payload, name: Protocol, check: InferChecks.Output(Protocol == "tfrow" ? "predictions" : "outputs", shape: [1, 2]));
+        : Client.PredictAsync("m", Payload, name: Protocol, check: InferChecks.Output("predictions", shape: [1, 2]));
 }

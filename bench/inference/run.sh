@@ -33,7 +33,7 @@ http {
   server {
     listen 127.0.0.1:$PORT;
     location = /v2/models/m/infer { default_type application/json; return 200 '{"model_name":"m","outputs":[{"name":"y","shape":[1,2],"datatype":"FP32","data":[0.1,0.9]}]}'; }
-    location = /v1/models/m:predict { default_type application/json; return 200 '{"predictions":[[0.1,0.9]],"outputs":[[0.1,0.9]]}'; }
+    location = /v1/models/m:predict { default_type application/json; return 200 '{"predictions":[[0.1,0.9]]}'; }
   }
 }
 CONF
