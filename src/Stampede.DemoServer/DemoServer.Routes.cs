@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Stampede.Demo.Grpc;
 using Stampede.Demo.Http;
 using Stampede.Demo.Llm;
 using Stampede.Demo.Telemetry;
@@ -33,7 +35,16 @@ public sealed partial class DemoServer
             // Kestrel cannot pick a free port for "localhost" (two sockets), so localhost means 127.0.0.1 here.
             var address = DemoServerOptions.IsLocalhost(_options.Host) ? IPAddress.Loopback : IPAddress.Parse(_options.Host);
             kestrel.Listen(address, _options.Port);
+            if (_options.GrpcPort is { } grpcPort)
+            {
+                kestrel.Listen(address, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            }
         });
+        if (_options.GrpcPort is not null)
+        {
+            builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, _options.MaxBodyBytes));
+            builder.Services.AddSingleton(new GrpcInferenceEndpoint(_pool, _options.AddedLatency));
+        }
 
         var app = builder.Build();
         var maxBodyBytes = (int)_options.MaxBodyBytes;
@@ -55,6 +66,11 @@ public sealed partial class DemoServer
         app.MapPost(KServeEndpoints.InferRoute, Slowed(kserve.InferAsync));
         app.MapGet(TfServingEndpoints.ModelRoute, tfServing.StatusAsync);
         app.MapPost(TfServingEndpoints.PredictRoute, Slowed(tfServing.PredictAsync));
+        if (_options.GrpcPort is not null)
+        {
+            app.MapGrpcService<GrpcInferenceEndpoint>();
+        }
+
         if (_llm is not null)
         {
             var llm = new LlmEndpoints(_options.Llm!, _llm, maxBodyBytes);

@@ -78,6 +78,10 @@ public sealed partial class DemoServer
             await output.WriteLineAsync($"  POST {server.Address}/predict  (image/jpeg, image/png or {{\"image\":\"<base64>\"}})").ConfigureAwait(false);
             await output.WriteLineAsync($"  POST {server.Address}{KServeEndpoints.InferRoute}  (KServe v2, JSON or binary tensors)").ConfigureAwait(false);
             await output.WriteLineAsync($"  POST {server.Address}{TfServingEndpoints.PredictRoute}  (TensorFlow Serving REST)").ConfigureAwait(false);
+            if (server.GrpcAddress is { } grpc)
+            {
+                await output.WriteLineAsync($"  gRPC {grpc}  (KServe v2 inference.GRPCInferenceService: ModelInfer, ModelReady, ModelMetadata, ServerLive)").ConfigureAwait(false);
+            }
             if (options.Llm is not null)
             {
                 await output.WriteLineAsync($"  POST {server.Address}{LlmEndpoints.ChatRoute}  (LLM timing simulator, OpenAI chat; not a language model)").ConfigureAwait(false);

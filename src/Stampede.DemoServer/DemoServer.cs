@@ -67,6 +67,10 @@ public sealed partial class DemoServer : IAsyncDisposable
     /// <value>For example <c>http://127.0.0.1:43123</c>; the real port when <see cref="DemoServerOptions.Port"/> was 0.</value>
     public string Address { get; private set; } = string.Empty;
 
+    /// <summary>The base URL of the KServe v2 gRPC API (<see cref="DemoServerOptions.GrpcPort"/>), or none when it is off.</summary>
+    /// <value>For example <c>http://127.0.0.1:43124</c>: plain-text HTTP/2.</value>
+    public string? GrpcAddress { get; private set; }
+
     /// <summary>Completes when the model session is created and warmed up and the first workers take requests.</summary>
     /// <remarks>
     /// Faults when the model cannot be loaded (the server keeps answering, with 503 on inference routes and on
@@ -133,6 +137,7 @@ public sealed partial class DemoServer : IAsyncDisposable
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         Address = addresses.First().TrimEnd('/');
+        GrpcAddress = _options.GrpcPort is null ? null : addresses.Skip(1).First().TrimEnd('/');
 
         _host.StartLoading(_options.ModelPath ?? ResNetModel.DefaultPath, _options.InitialWorkers, _options.BeforeModelLoad, _stopping.Token);
         _ = FailQueuedIfModelFailsAsync();

@@ -28,6 +28,10 @@ public sealed class DemoServerOptions
     /// <value>Default 0: the operating system picks a free port; read it back from <see cref="DemoServer.Address"/>.</value>
     public int Port { get; set; }
 
+    /// <summary>A second TCP port for the KServe v2 gRPC API (plain-text HTTP/2), or none.</summary>
+    /// <value>Default none: no gRPC. 0 picks a free port; read it back from <see cref="DemoServer.GrpcAddress"/>.</value>
+    public int? GrpcPort { get; set; }
+
     /// <summary>Inference workers: how many images are processed at once.</summary>
     /// <value>Default <see cref="Environment.ProcessorCount"/>. Ignored when <see cref="Autoscale"/> is set.</value>
     /// <remarks>
@@ -112,6 +116,16 @@ public sealed class DemoServerOptions
         if (Port is < 0 or > 65535)
         {
             throw Invalid(nameof(Port), Port, "between 0 (pick a free port) and 65535");
+        }
+
+        if (GrpcPort is < 0 or > 65535)
+        {
+            throw Invalid(nameof(GrpcPort), GrpcPort, "between 0 (pick a free port) and 65535");
+        }
+
+        if (GrpcPort is { } grpc && grpc != 0 && grpc == Port)
+        {
+            throw Invalid(nameof(GrpcPort), GrpcPort, $"another port than the HTTP one ({Port})");
         }
 
         if (Workers is < 1 or > MaxWorkers)

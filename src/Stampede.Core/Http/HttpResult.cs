@@ -45,7 +45,7 @@ public sealed class HttpResult
     public HttpContentHeaders? ContentHeaders { get; }
 
     /// <summary>The response body as received, up to the run's <c>--max-body</c> (4 MiB unless set).</summary>
-    public byte[] Body { get; }
+    public byte[] Body { get; private set; }
 
     /// <summary>Whether the body was longer than <c>--max-body</c>: <see cref="Body"/> then holds its first bytes only (the rest was read, counted in the bytes received, and dropped).</summary>
     public bool BodyTruncated { get; }
@@ -74,6 +74,12 @@ public sealed class HttpResult
     /// </summary>
     public Inference.InferResponse? Inference { get; internal set; }
 
+    /// <summary>
+    /// The gRPC status of a call made by a <see cref="GrpcUser"/>'s client (<see cref="StatusCode"/> then holds the
+    /// HTTP status the gRPC specification maps it to); none for HTTP requests.
+    /// </summary>
+    public Grpc.Core.StatusCode? GrpcStatus { get; internal init; }
+
     /// <summary>Deserializes the body as JSON (web defaults: camelCase, case-insensitive).</summary>
     public T? Json<T>() => JsonSerializer.Deserialize<T>(Body, JsonSerializerOptions.Web);
 
@@ -93,6 +99,13 @@ public sealed class HttpResult
     }
 
     internal void Seal() => _sealed = true;
+
+    /// <summary>Gives a result made without a body one (a gRPC answer's JSON form).</summary>
+    internal void SetBody(byte[] body)
+    {
+        Body = body;
+        _text = null;
+    }
 
     private void EnsureOpen()
     {

@@ -24,7 +24,9 @@ public sealed partial class HttpSession
         ArgumentNullException.ThrowIfNull(payload);
         if (!payload.IsKServe)
         {
-            throw new ArgumentException($"InferAsync sends KServe v2 requests, and this payload is {payload.Protocol}: encode the request with InferProtocol.KServeJson or KServeBinary, or send it with PredictAsync.", nameof(payload));
+            throw new ArgumentException(
+                $"InferAsync sends KServe v2 REST requests, and this payload is {payload.Protocol}: encode the request with InferProtocol.KServeJson or KServeBinary, or send it with {(payload.Protocol == InferProtocol.Grpc ? "a GrpcUser's Infer.ModelInferAsync" : "PredictAsync")}.",
+                nameof(payload));
         }
 
         string path = version is null
@@ -49,9 +51,9 @@ public sealed partial class HttpSession
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         ArgumentNullException.ThrowIfNull(payload);
-        if (payload.IsKServe)
+        if (!payload.IsTfServing)
         {
-            throw new ArgumentException($"PredictAsync sends TensorFlow Serving requests, and this payload is {payload.Protocol}: encode the request with InferProtocol.TfServingRow or TfServingColumnar, or send it with InferAsync.", nameof(payload));
+            throw new ArgumentException($"PredictAsync sends TensorFlow Serving requests, and this payload is {payload.Protocol}: encode the request with InferProtocol.TfServingRow or TfServingColumnar, or send it with {(payload.Protocol == InferProtocol.Grpc ? "a GrpcUser's Infer.ModelInferAsync" : "InferAsync")}.", nameof(payload));
         }
 
         string path = version is null

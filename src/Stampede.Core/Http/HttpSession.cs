@@ -285,24 +285,7 @@ public sealed partial class HttpSession : IDisposable
             truncated);
         response?.Dispose();
 
-        if (check is not null)
-        {
-            try
-            {
-                check(result);
-            }
-#pragma warning disable CA1031 // A check that throws is a failed check, reported as the request's failure, not a crash.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                result.Failure($"CheckFailed: {ex.GetType().Name}: {ex.Message}");
-            }
-        }
-
-        result.Seal();
-        int errorId = result.Error is null ? 0 : recorder.GetErrorId(result.Error);
-        var sample = new RequestSample(rowId, errorId, result.StatusCode, intendedStart, start, firstByte, end, bytesSent, received, scheduled);
-        recorder.Record(in sample);
+        RequestRecording.CheckAndRecord(recorder, result, check, rowId, intendedStart, start, firstByte, end, bytesSent, received, scheduled);
         if (tokens is { ContentTimestamps.Count: > 0 } && result.Error is null)
         {
             recorder.RecordLlm(new LlmSample

@@ -36,8 +36,11 @@ public sealed class InferPayload
     /// <summary>The outputs the request asks for by name (empty: all of them); an answer without one of them fails.</summary>
     public IReadOnlyList<string> Outputs { get; }
 
-    /// <summary>Whether this is a KServe v2 body (JSON or binary), sent by <c>InferAsync</c>.</summary>
+    /// <summary>Whether this is a KServe v2 REST body (JSON or binary), sent by <c>InferAsync</c>.</summary>
     public bool IsKServe => Protocol is InferProtocol.KServeJson or InferProtocol.KServeBinary;
+
+    /// <summary>Whether this is a TF Serving REST body, sent by <c>PredictAsync</c>.</summary>
+    public bool IsTfServing => Protocol is InferProtocol.TfServingRow or InferProtocol.TfServingColumnar;
 
     /// <summary>A new <see cref="HttpContent"/> over <see cref="Body"/> (not copied), with its content headers.</summary>
     public HttpContent CreateContent()

@@ -49,6 +49,7 @@ public sealed class InferRequest
         InferProtocol.KServeJson => KServeV2Encoder.Json(this),
         InferProtocol.KServeBinary => KServeV2Encoder.Binary(this),
         InferProtocol.TfServingRow or InferProtocol.TfServingColumnar => TfServingEncoder.Encode(this, protocol),
+        InferProtocol.Grpc => Grpc.GrpcInferEncoding.Encode(this),
         _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Not an inference protocol."),
     };
 }
@@ -71,4 +72,10 @@ public enum InferProtocol
 
     /// <summary>TensorFlow Serving REST, columnar format: <c>{"inputs": ...}</c>, each input whole.</summary>
     TfServingColumnar,
+
+    /// <summary>
+    /// KServe v2 gRPC (<c>GRPCInferenceService/ModelInfer</c>): a <c>ModelInferRequest</c> with every input in
+    /// <c>raw_input_contents</c>, serialised once; sent by a <see cref="GrpcUser"/>'s <c>Infer</c> client.
+    /// </summary>
+    Grpc,
 }

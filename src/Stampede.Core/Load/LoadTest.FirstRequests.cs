@@ -24,7 +24,7 @@ public sealed partial class LoadTest
         var recorder = new MetricsRecorder();
         var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, null) { SourceAddresses = _options.SourceAddresses, Insecure = _options.Insecure, MaxBodyBytes = _options.MaxBodyBytes };
         EnsureThreadPoolHeadroom();
-        if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
+        if (_classes.Any(c => c.TalksToHost))
         {
             // Once per process: the client stack's first-use compilation must not be charged to the target's first request.
             await HttpWarmup.RunOnceAsync(settings, cancellationToken).ConfigureAwait(false);

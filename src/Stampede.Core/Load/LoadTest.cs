@@ -71,7 +71,7 @@ public sealed partial class LoadTest : IDisposable
             throw new ScenarioException("Every user class has weight 0 and no fixed count: give at least one class a weight above 0 or a fixed count.");
         }
 
-        foreach (UserClassInfo c in classes.Where(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
+        foreach (UserClassInfo c in classes.Where(c => c.TalksToHost))
         {
             if (options.Host is null && c.Create().Host is null)
             {
@@ -154,7 +154,7 @@ public sealed partial class LoadTest : IDisposable
         var settings = new RunSettings(_options.Host, _options.HttpVersion, _options.RequestTimeout, shared) { SourceAddresses = _options.SourceAddresses, Insecure = _options.Insecure, MaxBodyBytes = _options.MaxBodyBytes };
 
         EnsureThreadPoolHeadroom();
-        if (_classes.Any(c => typeof(HttpUser).IsAssignableFrom(c.Type)))
+        if (_classes.Any(c => c.TalksToHost))
         {
             await HttpWarmup.RunOnceAsync(settings, stopToken).ConfigureAwait(false);
         }

@@ -30,6 +30,9 @@ internal sealed class UserClassInfo
 
     public Type Type { get; }
 
+    /// <summary>Whether the class sends requests to the run's host (an <see cref="HttpUser"/> or a <see cref="GrpcUser"/>), so it needs one.</summary>
+    public bool TalksToHost => typeof(HttpUser).IsAssignableFrom(Type) || typeof(GrpcUser).IsAssignableFrom(Type);
+
     public string Name => Type.Name;
 
     public int Weight { get; }

@@ -15,6 +15,8 @@ internal static class ServeDemoCommand
         var defaults = new DemoServerOptions();
         var port = new Option<int>("--port", "-p") { Description = "TCP port (default 8080; 0 picks a free one).", DefaultValueFactory = _ => 8080 };
         port.CustomParser = r => ToolParsers.Int(r, "--port", min: 0, max: 65535);
+        var grpcPort = new Option<int?>("--grpc-port") { Description = "Also serve the KServe v2 gRPC API (plain-text HTTP/2) on this port (0 picks a free one; default: no gRPC)." };
+        grpcPort.CustomParser = r => ToolParsers.Int(r, "--grpc-port", min: 0, max: 65535);
         var bind = new Option<string>("--bind") { Description = "Address to listen on (default 127.0.0.1, loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
         var workers = new Option<int>("--workers") { Description = "Inference workers (default: the cores).", DefaultValueFactory = _ => defaults.Workers };
         workers.CustomParser = r => ToolParsers.Int(r, "--workers", min: 1, max: 256);
@@ -54,7 +56,7 @@ internal static class ServeDemoCommand
 
         var command = new Command("serve-demo", "Run the bundled demo ML API (ResNet-18 image model; --llm adds an LLM timing simulator) until Ctrl-C.")
         {
-            port, bind, workers, maxQueue, maxBody, autoscale, coldStart, addedLatency, llm, llmTtft, llmItl, llmJitter, llmBatch, stopWhenStdinCloses,
+            port, grpcPort, bind, workers, maxQueue, maxBody, autoscale, coldStart, addedLatency, llm, llmTtft, llmItl, llmJitter, llmBatch, stopWhenStdinCloses,
         };
         command.SetAction(async (result, token) =>
         {
@@ -62,6 +64,7 @@ internal static class ServeDemoCommand
             {
                 Host = result.GetValue(bind)!,
                 Port = result.GetValue(port),
+                GrpcPort = result.GetValue(grpcPort),
                 Workers = result.GetValue(workers),
                 MaxQueue = result.GetValue(maxQueue),
                 MaxBodyBytes = result.GetValue(maxBody),

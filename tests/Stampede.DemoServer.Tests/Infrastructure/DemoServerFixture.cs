@@ -19,6 +19,7 @@ public sealed class DemoServerFixture : IAsyncLifetime
         {
             Host = "127.0.0.1",
             Port = 0,
+            GrpcPort = 0,
             Workers = 2,
             MaxQueue = 64,
             MaxBodyBytes = MaxBodyBytes,

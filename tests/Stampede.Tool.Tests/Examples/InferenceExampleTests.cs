@@ -4,7 +4,7 @@ using Stampede.Tool.Tests.Infrastructure;
 namespace Stampede.Tool.Tests.Examples;
 
 /// <summary>
-/// The inference-protocol examples in <c>examples/</c>, run as a user would (<c>stampede run</c>, as the files say)
+/// The inference-protocol examples in <c>examples/</c> (REST and gRPC), run as a user would (<c>stampede run</c>, as the files say)
 /// against <c>serve-demo</c>: each of their rows gets requests and no failures, so the tensors each encoding sends are
 /// ones the demo model takes and every answer passed the example's own output check.
 /// </summary>
@@ -16,24 +16,27 @@ public sealed class InferenceExampleTests(ServeDemoFixture demo) : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task Run_KServeAndTfServingExamples_EveryRowSucceeds()
+    public async Task Run_KServeTfServingAndGrpcExamples_EveryRowSucceeds()
     {
-        Task<Dictionary<string, (long Requests, long Failures)>> kserve = RunAsync("kserve-v2-rest.cs");
-        Task<Dictionary<string, (long Requests, long Failures)>> tf = RunAsync("tfserving-rest.cs");
+        Task<Dictionary<string, (long Requests, long Failures)>> kserve = RunAsync("kserve-v2-rest.cs", demo.Address);
+        Task<Dictionary<string, (long Requests, long Failures)>> tf = RunAsync("tfserving-rest.cs", demo.Address);
+        Task<Dictionary<string, (long Requests, long Failures)>> grpc = RunAsync("kserve-v2-grpc.cs", demo.GrpcAddress);
 
         Dictionary<string, (long Requests, long Failures)> kserveRows = await kserve;
         Dictionary<string, (long Requests, long Failures)> tfRows = await tf;
+        Dictionary<string, (long Requests, long Failures)> grpcRows = await grpc;
 
         kserveRows.Keys.Order().ShouldBe(["infer binary", "infer json"]);
-        tfRows.Keys.Order().ShouldBe(["model status", "predict inputs", "predict instances"], ignoreOrder: true);
-        foreach ((string row, (long requests, long failures)) in kserveRows.Concat(tfRows).Where(r => r.Key != "model status"))
+        tfRows.Keys.ShouldBe(["model status", "predict inputs", "predict instances"], ignoreOrder: true);
+        grpcRows.Keys.ShouldBe(["ModelInfer", "ModelReady"], ignoreOrder: true);
+        foreach ((string row, (long requests, long failures)) in kserveRows.Concat(tfRows).Concat(grpcRows).Where(r => r.Key is not ("model status" or "ModelReady")))
         {
             requests.ShouldBeGreaterThan(0, row);
             failures.ShouldBe(0, row);
         }
     }
 
-    private async Task<Dictionary<string, (long Requests, long Failures)>> RunAsync(string example)
+    private async Task<Dictionary<string, (long Requests, long Failures)>> RunAsync(string example, string host)
     {
         string folder = Path.Combine(_folder.Path, Path.GetFileNameWithoutExtension(example));
         Directory.CreateDirectory(folder);
@@ -41,7 +44,7 @@ public sealed class InferenceExampleTests(ServeDemoFixture demo) : IDisposable
         var environment = new Dictionary<string, string> { ["STAMPEDE_CACHE_DIR"] = Path.Combine(folder, "cache") };
 
         ToolOutcome run = await ToolProcess.RunAsync(
-            folder, environment, "run", Path.Combine(Root, "examples", example), "--host", demo.Address, "--users", "3", "--spawn-rate", "3", "--run-time", "6s", "--headless", "--only-summary", "--json", json);
+            folder, environment, "run", Path.Combine(Root, "examples", example), "--host", host, "--users", "3", "--spawn-rate", "3", "--run-time", "6s", "--headless", "--only-summary", "--json", json);
 
         run.ExitCode.ShouldBe(0, run.ToString());
         using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(json));

@@ -16,6 +16,9 @@ public sealed class ServeDemoFixture : IAsyncLifetime
     /// <summary>The server's base URL, e.g. <c>http://127.0.0.1:43123</c>.</summary>
     public string Address => _server?.Address ?? throw new InvalidOperationException("The demo server has not started.");
 
+    /// <summary>The server's KServe v2 gRPC address (<c>--grpc-port 0</c>), as it printed it.</summary>
+    public string GrpcAddress { get; private set; } = string.Empty;
+
     public async Task InitializeAsync()
     {
         (string fileName, IReadOnlyList<string> prefix) = DemoCommand.ToolCommand();
@@ -23,11 +26,37 @@ public sealed class ServeDemoFixture : IAsyncLifetime
             new ChildServerOptions
             {
                 FileName = fileName,
-                Arguments = [.. prefix, "serve-demo", "--bind", "127.0.0.1", "--port", "0", "--workers", "1", "--llm", ServeDemoCommand.StopWhenStdinClosesFlag],
+                Arguments = [.. prefix, "serve-demo", "--bind", "127.0.0.1", "--port", "0", "--grpc-port", "0", "--workers", "1", "--llm", ServeDemoCommand.StopWhenStdinClosesFlag],
                 LogPath = _folder.File(DemoCommand.ServerLogFile),
                 ReadyPath = DemoCommand.ReadyPath,
             },
             CancellationToken.None);
+
+        // The endpoint list follows the readiness line in the log; the gRPC line carries its free port.
+        string log = _folder.File(DemoCommand.ServerLogFile);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (GrpcAddress.Length == 0)
+        {
+            string text;
+            using (var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+            {
+                text = await reader.ReadToEndAsync();
+            }
+
+            System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(text, @"gRPC (http://\S+)");
+            if (match.Success)
+            {
+                GrpcAddress = match.Groups[1].Value;
+            }
+            else if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"serve-demo printed no gRPC address: {text}");
+            }
+            else
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public async Task DisposeAsync()
