@@ -163,6 +163,8 @@ public sealed class GrpcClientTests : IAsyncLifetime
         RunResult result = await RunAsync(typeof(InferUser), $"http://127.0.0.1:{port}");
 
         result.Stats.Failures.ShouldHaveSingleItem().Error.ShouldBe("ConnectionRefused: the server refused the connection");
+        InferUser.LastStatus.ShouldBe(0, "no answer came, as for an HTTP request that was refused");
+        InferUser.LastGrpcStatus.ShouldBe(StatusCode.Unavailable);
     }
 
     [Fact]

@@ -182,6 +182,7 @@ public sealed class GrpcInferClient : IDisposable
         StatusCode status = StatusCode.OK;
         string? error = null;
         Exception? exception = null;
+        bool noResponse = false;
         try
         {
             using AsyncUnaryCall<TResponse> pending = call(new CallOptions(deadline: DateTime.UtcNow + limit, cancellationToken: kill));
@@ -201,8 +202,9 @@ public sealed class GrpcInferClient : IDisposable
             status = ex.StatusCode;
             exception = ex;
             Exception? transport = status == StatusCode.Unavailable ? ex.Status.DebugException : null;
+            noResponse = status == StatusCode.DeadlineExceeded || (transport is not null && HasSocketError(transport));
             error = status == StatusCode.DeadlineExceeded ? FailureReason.ForTimeout(limit)
-                : transport is not null && HasSocketError(transport) ? FailureReason.ForException(transport)
+                : noResponse ? FailureReason.ForException(transport!)
                 : string.Create(CultureInfo.InvariantCulture, $"gRPC {Name(status)}: {ex.Status.Detail}");
             if (transport is not null)
             {
@@ -212,7 +214,7 @@ public sealed class GrpcInferClient : IDisposable
 
         double frequency = time.TimestampFrequency;
         var result = new HttpResult(
-            status == StatusCode.DeadlineExceeded ? 0 : HttpStatus(status),
+            noResponse ? 0 : HttpStatus(status),
             null,
             null,
             null,
