@@ -168,6 +168,17 @@ public sealed class GrpcClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModelInferAsync_HostSpeaksOnlyHttp1_FailsNamingTheGrpcPort()
+    {
+        await using LoopbackServer http1 = await LoopbackServer.StartAsync();
+
+        RunResult result = await RunAsync(typeof(InferUser), http1.Address);
+
+        result.Stats.Failures.ShouldHaveSingleItem().Error.ShouldBe(GrpcInferClient.NotGrpc);
+        InferUser.LastStatus.ShouldBe(0);
+    }
+
+    [Fact]
     public void Encode_Grpc_AModelInferRequestWithRawContentsAndWithoutTheModelsName()
     {
         InferPayload grpc = new InferRequest(InferTensor.Int64("ids", [2], [5, 6])).Encode(InferProtocol.Grpc);

@@ -203,7 +203,10 @@ public sealed class GrpcInferClient : IDisposable
             exception = ex;
             Exception? transport = status == StatusCode.Unavailable ? ex.Status.DebugException : null;
             noResponse = status == StatusCode.DeadlineExceeded || (transport is not null && HasSocketError(transport));
+            bool notHttp2 = ex.Status.DebugException is { } debug && IsNotHttp2(debug);
+            noResponse |= notHttp2;
             error = status == StatusCode.DeadlineExceeded ? FailureReason.ForTimeout(limit)
+                : notHttp2 ? NotGrpc
                 : noResponse ? FailureReason.ForException(transport!)
                 : string.Create(CultureInfo.InvariantCulture, $"gRPC {Name(status)}: {ex.Status.Detail}");
             if (transport is not null)
@@ -239,6 +242,22 @@ public sealed class GrpcInferClient : IDisposable
 
         RequestRecording.CheckAndRecord(recorder, result, check, rowId, intendedStart, start, firstByte, end, bytesSent, received, scheduled);
         return result;
+    }
+
+    /// <summary>The reason when the host answers, but not in HTTP/2: a REST port given for a gRPC one.</summary>
+    internal const string NotGrpc = "NotGrpc: the host does not speak HTTP/2, so it is not a gRPC endpoint; give the server's gRPC port as --host (Triton's is 8001; serve-demo's is --grpc-port)";
+
+    private static bool IsNotHttp2(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpProtocolException { ErrorCode: 0xd } || e.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasSocketError(Exception exception)
