@@ -53,18 +53,9 @@ internal sealed class TfServingEndpoints
     public async Task PredictAsync(HttpContext context)
     {
         var received = Stopwatch.GetTimestamp();
-        if (_pool.Host.FailureMessage is { } failure)
+        using var body = await TensorRoute.ReadBodyAsync(context, _pool, _maxBodyBytes, "the body is empty; send {\"instances\": [...]} or {\"inputs\": ...}").ConfigureAwait(false);
+        if (body is null)
         {
-            await JsonResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, failure).ConfigureAwait(false);
-            return;
-        }
-
-        using var body = await RequestBody.ReadAsync(context.Request, _maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body.Status != BodyStatus.Read)
-        {
-            await (body.Status == BodyStatus.TooLarge
-                ? JsonResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than the limit of {_maxBodyBytes} bytes")
-                : JsonResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "the body is empty; send {\"instances\": [...]} or {\"inputs\": ...}")).ConfigureAwait(false);
             return;
         }
 
@@ -87,17 +78,8 @@ internal sealed class TfServingEndpoints
                 return;
             }
 
-            var job = InferenceJob.ForTensor(tensor, received, context.RequestAborted);
-            if (!_pool.TryEnqueue(job))
+            if (await TensorRoute.InferAsync(context, _pool, tensor, received).ConfigureAwait(false) is not { } result)
             {
-                await PredictEndpoint.RejectAsync(context, _pool).ConfigureAwait(false);
-                return;
-            }
-
-            var result = await job.Completion.ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                await JsonResponses.WriteErrorAsync(context, result.ErrorStatus, result.ErrorMessage ?? "inference failed").ConfigureAwait(false);
                 return;
             }
 
