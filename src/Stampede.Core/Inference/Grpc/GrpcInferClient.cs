@@ -32,9 +32,12 @@ public sealed class GrpcInferClient : IDisposable
         Marshallers.Create(static r => r.ToByteArray(), ModelInferResponse.Parser.ParseFrom));
 
     private readonly GrpcChannel _channel;
+    private readonly CallInvoker _invoker;
     private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
     private readonly UserContext _context;
-    private readonly Dictionary<(string Model, string? Version), byte[]> _prefixes = [];
+
+    // A task may send several calls at once (Task.WhenAll), so the prefixes of the models called are shared safely.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, string? Version), byte[]> _prefixes = new();
 
     internal GrpcInferClient(Uri address, UserContext context)
     {
@@ -48,7 +51,8 @@ public sealed class GrpcInferClient : IDisposable
             MaxSendMessageSize = null,
             MaxRetryAttempts = 0,
         });
-        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        _invoker = _channel.CreateCallInvoker();
+        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_invoker);
     }
 
     /// <summary>How long a call may take before it fails with a timeout (the call's gRPC deadline).</summary>
@@ -72,17 +76,12 @@ public sealed class GrpcInferClient : IDisposable
                 nameof(payload));
         }
 
-        if (!_prefixes.TryGetValue((model, version), out byte[]? prefix))
-        {
-            prefix = GrpcInferEncoding.ModelPrefix(model, version);
-            _prefixes[(model, version)] = prefix;
-        }
-
+        byte[] prefix = _prefixes.GetOrAdd((model, version), static key => GrpcInferEncoding.ModelPrefix(key.Model, key.Version));
         var request = new PreEncodedRequest(prefix, payload.Body);
         return CallAsync(
             name ?? $"infer {model}",
             request.Length,
-            options => _channel.CreateCallInvoker().AsyncUnaryCall(InferMethod, null, options, request),
+            options => _invoker.AsyncUnaryCall(InferMethod, null, options, request),
             (result, response) =>
             {
                 try
