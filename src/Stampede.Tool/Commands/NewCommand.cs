@@ -20,7 +20,7 @@ internal static class NewCommand
         var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = $"The file to write: NAME.cs (default {DefaultName}.cs)." };
         var template = new Option<string>("--template", "-t")
         {
-            Description = "The starter: http (a JSON API), images (JPEGs posted to /predict), kserve (KServe v2 inference), open-model (a fixed arrival rate), llm (an OpenAI-compatible chat API, streamed; serve-demo --llm simulates one).",
+            Description = "The starter: http (a JSON API), images (JPEGs posted to /predict), kserve (KServe v2 inference), grpc (KServe v2 over gRPC; serve-demo --grpc-port serves it), open-model (a fixed arrival rate), llm (an OpenAI-compatible chat API, streamed; serve-demo --llm simulates one).",
             DefaultValueFactory = _ => ScenarioTemplates.DefaultName,
         };
         template.AcceptOnlyFromAmong([.. ScenarioTemplates.Names]);

@@ -22,7 +22,11 @@ internal static class ScenarioTemplates
         {
             DemoCommand = "stampede serve-demo --llm",
         },
-        new("kserve", "a KServe v2 / Open Inference Protocol model: POST /v2/models/resnet18/infer with a JSON tensor", $"{DemoHost} --users 10 --spawn-rate 2 --run-time 30s --headless"),
+        new("kserve", "a KServe v2 / Open Inference Protocol model: POST /v2/models/resnet18/infer with image tensors", $"{DemoHost} --users 10 --spawn-rate 2 --run-time 30s --headless"),
+        new("grpc", "a KServe v2 model over gRPC (Triton's :8001): ModelInfer with raw tensors and ModelReady, one HTTP/2 connection a user", "--host http://127.0.0.1:8081 --users 10 --spawn-rate 2 --run-time 30s --headless")
+        {
+            DemoCommand = "stampede serve-demo --grpc-port 8081",
+        },
         new("open-model", "arrivals at a fixed rate (--rate, k6's constant-arrival-rate), latency from each intended start", $"{DemoHost} --rate 10 --run-time 1m --headless"),
     ];
 

@@ -89,10 +89,10 @@ public sealed class NewCommandTests : IDisposable
     [Fact]
     public async Task RunAsync_UnknownTemplate_NamesTheValidOnes()
     {
-        int exit = await NewAsync(new NewSettings("mine", "grpc", _folder.Path, Force: false));
+        int exit = await NewAsync(new NewSettings("mine", "tensorflow", _folder.Path, Force: false));
 
         exit.ShouldBe(2);
-        _errors.ToString().ShouldContain("give one of http, images, llm, kserve, open-model");
+        _errors.ToString().ShouldContain("give one of http, images, llm, kserve, grpc, open-model");
     }
 
     [Fact]

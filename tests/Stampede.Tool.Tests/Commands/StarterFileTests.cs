@@ -8,7 +8,7 @@ namespace Stampede.Tool.Tests.Commands;
 /// <c>stampede run</c> of that file against a server, each as its own process, with an empty cache.
 /// </summary>
 /// <remarks>
-/// The five starters run at the same time (each compiles, then loads its server for a few seconds): one after the
+/// The six starters run at the same time (each compiles, then loads its server for a few seconds): one after the
 /// other they took about 45 s on the 2-core machine, together about a third of that.
 /// </remarks>
 [Collection(ServeDemoCollection.Name)]
@@ -26,6 +26,7 @@ public sealed class StarterFileTests(ServeDemoFixture demo) : IDisposable
             ("http", NewThenRunAsync("http", demo.Address, "--users", "2", "--spawn-rate", "2")),
             ("images", NewThenRunAsync("images", demo.Address, "--users", "2", "--spawn-rate", "2")),
             ("kserve", NewThenRunAsync("kserve", demo.Address, "--users", "2", "--spawn-rate", "2")),
+            ("grpc", NewThenRunAsync("grpc", demo.GrpcAddress, "--users", "2", "--spawn-rate", "2")),
 
             // The open-model file asks for its own arrival rate; --users would be the closed model.
             ("open-model", NewThenRunAsync("open-model", demo.Address)),
