@@ -65,6 +65,7 @@ public sealed partial class DemoServer
         app.MapGet(KServeEndpoints.ModelRoute + "/ready", kserve.ReadyAsync);
         app.MapPost(KServeEndpoints.InferRoute, Slowed(kserve.InferAsync));
         app.MapGet(TfServingEndpoints.ModelRoute, tfServing.StatusAsync);
+        app.MapGet(TfServingEndpoints.MetadataRoute, tfServing.MetadataAsync);
         app.MapPost(TfServingEndpoints.PredictRoute, Slowed(tfServing.PredictAsync));
         if (_options.GrpcPort is not null)
         {
@@ -122,7 +123,7 @@ public sealed partial class DemoServer
               POST /predict                    image/jpeg, image/png or application/json {"image":"<base64>"}
               POST {{KServeEndpoints.InferRoute}}   KServe v2, one FP32 [1,3,224,224] input, JSON or binary tensor data
               POST {{TfServingEndpoints.PredictRoute}}  TensorFlow Serving REST, row ("instances") or columnar ("inputs")
-              GET  {{TfServingEndpoints.ModelRoute}}         TensorFlow Serving model status
+              GET  {{TfServingEndpoints.ModelRoute}}         TensorFlow Serving model status (/metadata: its signature)
               GET  {{KServeEndpoints.ModelRoute}}         KServe v2 model metadata
               GET  /v2/health/live             KServe v2 liveness
               GET  /v2/health/ready            KServe v2 readiness (503 until the model is warmed up)

@@ -7,7 +7,8 @@ using Stampede.Demo.Inference;
 namespace Stampede.Demo.Http;
 
 /// <summary>
-/// TensorFlow Serving's REST API for the same model: <c>GET /v1/models/resnet18</c> (version status) and
+/// TensorFlow Serving's REST API for the same model: <c>GET /v1/models/resnet18</c> (version status),
+/// <c>GET /v1/models/resnet18/metadata</c> (the signature) and
 /// <c>POST /v1/models/resnet18:predict</c> in the row format (<c>{"instances": [tensor]}</c>, one [3,224,224]
 /// instance) or the columnar format (<c>{"inputs": tensor}</c>, [1,3,224,224]); a named input (<c>{"NAME": tensor}</c>)
 /// is accepted in both. Answers <c>{"predictions": [[512 values]]}</c> or <c>{"outputs": [[…]]}</c>, errors as
@@ -17,6 +18,7 @@ internal sealed class TfServingEndpoints
 {
     public const string ModelRoute = "/v1/models/" + ResNetModel.Name;
     public const string PredictRoute = ModelRoute + ":predict";
+    public const string MetadataRoute = ModelRoute + "/metadata";
 
     private readonly WorkerPool _pool;
     private readonly int _maxBodyBytes;
@@ -48,6 +50,33 @@ internal sealed class TfServingEndpoints
             writer.WriteEndObject();
         });
     }
+
+    /// <summary>
+    /// <c>GET /v1/models/resnet18/metadata</c>: the <c>serving_default</c> signature as TF Serving describes one (dtype
+    /// and dimensions of the input and output; sizes as strings, as TF Serving's JSON writes int64).
+    /// </summary>
+    public Task MetadataAsync(HttpContext context) =>
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, true, static (writer, _) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("model_spec");
+            writer.WriteString("name", ResNetModel.Name);
+            writer.WriteString("signature_name", string.Empty);
+            writer.WriteString("version", KServeEndpoints.ModelVersion);
+            writer.WriteEndObject();
+            writer.WriteStartObject("metadata");
+            writer.WriteStartObject("signature_def");
+            writer.WriteStartObject("signature_def");
+            writer.WriteStartObject("serving_default");
+            WriteTensors(writer, "inputs", ResNetModel.InputName, ResNetModel.PublicInputShape);
+            WriteTensors(writer, "outputs", ResNetModel.OutputName, ResNetModel.PublicOutputShape);
+            writer.WriteString("method_name", "tensorflow/serving/predict");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        });
 
     /// <summary><c>POST /v1/models/resnet18:predict</c>.</summary>
     public async Task PredictAsync(HttpContext context)
@@ -102,6 +131,29 @@ internal sealed class TfServingEndpoints
         {
             ArrayPool<float>.Shared.Return(tensor);
         }
+    }
+
+    private static void WriteTensors(Utf8JsonWriter writer, string property, string name, IReadOnlyList<long> shape)
+    {
+        writer.WriteStartObject(property);
+        writer.WriteStartObject(name);
+        writer.WriteString("dtype", "DT_FLOAT");
+        writer.WriteStartObject("tensor_shape");
+        writer.WriteStartArray("dim");
+        foreach (var size in shape)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("name", string.Empty);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("unknown_rank", false);
+        writer.WriteEndObject();
+        writer.WriteString("name", name + ":0");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     /// <summary>Reads the request's one image tensor into <paramref name="data"/>; true for the row format.</summary>

@@ -213,6 +213,21 @@ public sealed class KServeEndpointsTests
         version.GetProperty("status").GetProperty("error_code").GetString().ShouldBe("OK");
     }
 
+    [Fact]
+    public async Task TfServing_Metadata_TheServingDefaultSignatureWithTheInputAndOutputShapes()
+    {
+        var response = await Client.GetAsync("/v1/models/resnet18/metadata");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var signature = json.RootElement.GetProperty("metadata").GetProperty("signature_def").GetProperty("signature_def").GetProperty("serving_default");
+        var input = signature.GetProperty("inputs").GetProperty("Input247");
+        input.GetProperty("dtype").GetString().ShouldBe("DT_FLOAT");
+        input.GetProperty("tensor_shape").GetProperty("dim").EnumerateArray().Select(d => d.GetProperty("size").GetString()).ShouldBe(["1", "3", "224", "224"]);
+        signature.GetProperty("outputs").GetProperty("Pooling395_Output_0").GetProperty("tensor_shape").GetProperty("dim").GetArrayLength().ShouldBe(2);
+        signature.GetProperty("method_name").GetString().ShouldBe("tensorflow/serving/predict");
+    }
+
     /// <summary>The values <see cref="InferBody"/> writes, as the JSON reader reads them back.</summary>
     private static float[] Pattern(int values) =>
         [.. Enumerable.Range(0, values).Select(i => float.Parse((MathF.Sin(i * 0.01f) * 2).ToString("0.###", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))];
