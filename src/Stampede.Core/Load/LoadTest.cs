@@ -27,6 +27,7 @@ public sealed partial class LoadTest : IDisposable
     private volatile IReadOnlyList<ThresholdResult>? _abortedBy;
     private int _users;
     private double _controlledSeconds = -1;
+    private volatile bool _stopsRequested;
     private volatile StrongBox<LoadTarget>? _usersOverride;
     private IRateExperiment? _experiment;
 
@@ -102,6 +103,9 @@ public sealed partial class LoadTest : IDisposable
     /// a test that moved a fake clock waits for this instead of sleeping before it asserts that nothing changed.
     /// </summary>
     internal double ControlledSeconds => Volatile.Read(ref _controlledSeconds);
+
+    /// <summary>Whether every closed-model user has been asked to stop, its stop timeout armed: a test's signal instead of a sleep.</summary>
+    internal bool StopsRequested => _stopsRequested;
 
     /// <summary>Users running now.</summary>
     public int Users => Volatile.Read(ref _users);
@@ -212,7 +216,9 @@ public sealed partial class LoadTest : IDisposable
         {
             using var crowd = new Crowd(_time, _classes, recorder, settings, seed);
             reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
-            await crowd.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
+            Task stopping = crowd.StopAllAsync(_options.StopTimeout);
+            _stopsRequested = true;
+            await stopping.ConfigureAwait(false);
         }
 
         long end = _time.GetTimestamp();

@@ -104,7 +104,7 @@ public sealed class LoadTestTests
         Task<RunResult> run = test.RunAsync();
         await Eventually.TrueAsync(() => probe["began"] == 1, "the long task begins");
         test.Stop();
-        await Task.Delay(50);
+        await Eventually.TrueAsync(() => test.StopsRequested, "the user is asked to stop, its stop timeout armed");
         probe["cancelled"].ShouldBe(0, "the task may run for the stop timeout");
         run.IsCompleted.ShouldBeFalse();
         Advance(5);
