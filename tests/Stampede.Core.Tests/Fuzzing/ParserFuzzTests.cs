@@ -86,6 +86,30 @@ public sealed class ParserFuzzTests
         Mutations.Of("{\"prompt\":\"hello\",\"max_tokens\":16}\n{\"prompt\":\"bye\"}\n", "{\"a\":[1,2,{\"b\":null}]}\n")
             .Sample(text => FromFile(text, ".jsonl", path => Feeders.JsonLines(path)), iter: 500));
 
+    [Fact]
+    public Task InferResponseReadKServe_MutatedAnswers_ReadOrRefuseWithTheReason() => WithinBoundAsync(() =>
+        Mutations.Of(
+            "{\"model_name\":\"m\",\"id\":\"1\",\"outputs\":[{\"name\":\"y\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[[0.5,2.5]]},{\"name\":\"w\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"cat\"]}]}",
+            "{\"outputs\":[{\"name\":\"c\",\"shape\":[2],\"datatype\":\"INT64\",\"data\":[3,-1]},{\"name\":\"b\",\"shape\":[2],\"datatype\":\"BOOL\",\"data\":[true,false]}]}")
+            .Sample(
+                text =>
+                {
+                    byte[] body = Encoding.UTF8.GetBytes(text);
+                    Refuses<Stampede.Inference.InferResponseException>(() => Stampede.Inference.InferResponse.ReadKServe(body));
+
+                    // The same text as a binary answer: the first half the header, the rest its binary data.
+                    Refuses<Stampede.Inference.InferResponseException>(() => Stampede.Inference.InferResponse.ReadKServe(body, body.Length / 2));
+                },
+                iter: Cases));
+
+    [Fact]
+    public Task InferResponseReadTfServing_MutatedAnswers_ReadOrRefuseWithTheReason() => WithinBoundAsync(() =>
+        Mutations.Of(
+            "{\"predictions\":[[0.1,0.9],[0.8,0.2]]}",
+            "{\"predictions\":[{\"scores\":[1,2],\"label\":\"cat\"},{\"scores\":[3,4],\"label\":{\"b64\":\"ZG9n\"}}]}",
+            "{\"outputs\":{\"scores\":[[1,2]],\"flags\":[[true,false]]}}")
+            .Sample(text => Refuses<Stampede.Inference.InferResponseException>(() => Stampede.Inference.InferResponse.ReadTfServing(Encoding.UTF8.GetBytes(text))), iter: Cases));
+
     /// <summary>Runs <paramref name="parse"/>: it may succeed or throw <typeparamref name="TRefusal"/> with a message; any other exception fails the case.</summary>
     private static void Refuses<TRefusal>(Action parse)
         where TRefusal : Exception
