@@ -151,6 +151,23 @@ public sealed class GrpcClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModelMetadataAndServerLive_AnswersAsJsonInTheBody()
+    {
+        var metadata = new ModelMetadataResponse { Name = "m", Platform = "onnxruntime_onnx" };
+        metadata.Versions.Add("1");
+        _answer = context => context.Request.Path.Value!.EndsWith("/ServerLive", StringComparison.Ordinal)
+            ? Reply(new ServerLiveResponse { Live = true })(context)
+            : Reply(metadata)(context);
+
+        RunResult result = await RunAsync(typeof(MetadataUser));
+
+        result.Stats.Failures.ShouldBeEmpty();
+        result.Stats.Rows.Select(r => r.Key.Name).ShouldBe(["model metadata m", "server live"], ignoreOrder: true);
+        MetadataUser.Platform.ShouldBe("onnxruntime_onnx");
+        MetadataUser.Live.ShouldBe("{ \"live\": true }");
+    }
+
+    [Fact]
     public async Task ModelInferAsync_NobodyListening_ConnectionRefused()
     {
         int port;
@@ -239,6 +256,22 @@ public sealed class GrpcClientTests : IAsyncLifetime
         public async Task Send()
         {
             await Infer.ModelInferAsync("m", Payload, timeout: TimeSpan.FromMilliseconds(300));
+            throw new StopUserException();
+        }
+    }
+
+    internal sealed class MetadataUser : GrpcUser
+    {
+        public static string? Platform { get; private set; }
+
+        public static string? Live { get; private set; }
+
+        [Task]
+        public async Task Ask()
+        {
+            HttpResult metadata = await Infer.ModelMetadataAsync("m");
+            Platform = metadata.Json<System.Text.Json.JsonElement>().GetProperty("platform").GetString();
+            Live = (await Infer.ServerLiveAsync()).Text;
             throw new StopUserException();
         }
     }
