@@ -72,9 +72,10 @@ public sealed class FaultMatrixTests : IDisposable
         reasons[0].ShouldStartWith(reason, customMessage: output);
         if (reason.StartsWith("Timeout", StringComparison.Ordinal))
         {
-            // The request timeout (1 s) fires at its time: not early, and not a crowd's queueing later.
+            // The request timeout (1 s) fires at its time, not a crowd's queueing later. Timers run on the coarse
+            // millisecond clock, so it may end a hair early: CI saw 999.4 ms.
             JsonElement percentiles = root.GetProperty("aggregated").GetProperty("percentilesMs");
-            percentiles.GetProperty("50").GetDouble().ShouldBeInRange(1000, 1300);
+            percentiles.GetProperty("50").GetDouble().ShouldBeInRange(990, 1300);
             percentiles.GetProperty("100").GetDouble().ShouldBeLessThan(2000);
         }
     }
