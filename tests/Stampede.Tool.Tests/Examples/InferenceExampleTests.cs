@@ -26,10 +26,15 @@ public sealed class InferenceExampleTests(ServeDemoFixture demo) : IDisposable
         Dictionary<string, (long Requests, long Failures)> tfRows = await tf;
         Dictionary<string, (long Requests, long Failures)> grpcRows = await grpc;
 
-        kserveRows.Keys.Order().ShouldBe(["infer binary", "infer json"]);
-        tfRows.Keys.ShouldBe(["model status", "predict inputs", "predict instances"], ignoreOrder: true);
-        grpcRows.Keys.ShouldBe(["ModelInfer", "ModelReady"], ignoreOrder: true);
-        foreach ((string row, (long requests, long failures)) in kserveRows.Concat(tfRows).Concat(grpcRows).Where(r => r.Key is not ("model status" or "ModelReady")))
+        // Every encoding was sent (the 30% tasks too: 4 users for 6 s run about 24 tasks in all), and no request failed.
+        // The examples' occasional status checks (1 task in 11, or 3 in 10) may not come up in so short a run.
+        kserveRows.Keys.ShouldBe(["infer binary", "infer json"], ignoreOrder: true);
+        tfRows.Keys.ShouldContain("predict instances");
+        tfRows.Keys.ShouldContain("predict inputs");
+        tfRows.Keys.ShouldBeSubsetOf(["model status", "predict inputs", "predict instances"]);
+        grpcRows.Keys.ShouldContain("ModelInfer");
+        grpcRows.Keys.ShouldBeSubsetOf(["ModelInfer", "ModelReady"]);
+        foreach ((string row, (long requests, long failures)) in kserveRows.Concat(tfRows).Concat(grpcRows))
         {
             requests.ShouldBeGreaterThan(0, row);
             failures.ShouldBe(0, row);
@@ -44,7 +49,7 @@ public sealed class InferenceExampleTests(ServeDemoFixture demo) : IDisposable
         var environment = new Dictionary<string, string> { ["STAMPEDE_CACHE_DIR"] = Path.Combine(folder, "cache") };
 
         ToolOutcome run = await ToolProcess.RunAsync(
-            folder, environment, "run", Path.Combine(Root, "examples", example), "--host", host, "--users", "3", "--spawn-rate", "3", "--run-time", "6s", "--headless", "--only-summary", "--json", json);
+            folder, environment, "run", Path.Combine(Root, "examples", example), "--host", host, "--users", "4", "--spawn-rate", "4", "--run-time", "6s", "--headless", "--only-summary", "--json", json);
 
         run.ExitCode.ShouldBe(0, run.ToString());
         using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
