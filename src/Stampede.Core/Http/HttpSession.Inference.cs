@@ -93,31 +93,11 @@ public sealed partial class HttpSession
             headerLength = length;
         }
 
-        InferResponse response;
-        try
-        {
-            response = payload.IsKServe ? InferResponse.ReadKServe(result.Body, headerLength) : InferResponse.ReadTfServing(result.Body);
-        }
-        catch (InferResponseException exception)
-        {
-            return $"malformed inference answer: {exception.Message}";
-        }
-
-        result.Inference = response;
-        if (response.Outputs.Count == 0)
-        {
-            return "the inference answer has no outputs";
-        }
-
-        foreach (string wanted in payload.Outputs)
-        {
-            if (payload.IsKServe && response.Output(wanted) is null)
-            {
-                return $"the inference answer has no output '{wanted}' (it has {string.Join(", ", response.Outputs.Select(o => $"'{o.Name}'"))})";
-            }
-        }
-
-        return null;
+        // TF Serving names its outputs itself (predictions, outputs): only KServe answers are held to the names asked for.
+        return InferResponse.ReadInto(
+            result,
+            () => payload.IsKServe ? InferResponse.ReadKServe(result.Body, headerLength) : InferResponse.ReadTfServing(result.Body),
+            payload.IsKServe ? payload.Outputs : []);
     }
 
     private static string? HeaderValue(HttpResult result, string name) =>

@@ -90,7 +90,7 @@ public static class InferChecks
 
         if (response.Output(name) is not { } output)
         {
-            result.Failure($"the inference answer has no output '{name}' (it has {string.Join(", ", response.Outputs.Select(o => $"'{o.Name}'"))})");
+            result.Failure(response.NoOutputReason(name));
             return null;
         }
 

@@ -110,16 +110,9 @@ public sealed partial class InferResponse
         }
 
         string name = String(output, "name") ?? throw new InferResponseException("an output has no \"name\"");
-        string? typeName = String(output, "datatype");
-        if (!TensorDatatypes.TryParse(typeName, out TensorDatatype datatype))
-        {
-            throw new InferResponseException($"output '{name}' has datatype '{typeName ?? "(none)"}', not one of the protocol's");
-        }
-
+        TensorDatatype datatype = ParseDatatype(name, String(output, "datatype"));
         long[] shape = Shape(output, name);
-        long expected = Product(shape, name);
         byte[] data;
-        long count;
         if (output.TryGetProperty("parameters", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object
             && parameters.TryGetProperty("binary_data_size", out JsonElement sizeElement))
         {
@@ -130,17 +123,40 @@ public sealed partial class InferResponse
 
             data = binary.Slice(at, (int)size).ToArray();
             at += (int)size;
-            count = datatype == TensorDatatype.Bytes ? CountStrings(name, data) : CountFixed(name, datatype, data.Length);
         }
         else if (output.TryGetProperty("data", out JsonElement values))
         {
-            (data, count, _) = Values(name, values, datatype);
+            (data, _, _) = Values(name, values, datatype);
         }
         else
         {
             throw new InferResponseException($"output '{name}' has neither \"data\" nor binary_data_size");
         }
 
+        return Checked(name, datatype, shape, data);
+    }
+
+    /// <summary>The protocol's datatype named <paramref name="typeName"/>, for output <paramref name="name"/>.</summary>
+    /// <exception cref="InferResponseException">It names none.</exception>
+    internal static TensorDatatype ParseDatatype(string name, string? typeName) =>
+        TensorDatatypes.TryParse(typeName, out TensorDatatype datatype)
+            ? datatype
+            : throw new InferResponseException($"output '{name}' has datatype '{typeName ?? "(none)"}', not one of the protocol's");
+
+    /// <summary>
+    /// An output whose values (in binary form) are checked against its datatype and shape: a whole number of elements
+    /// (or well-formed BYTES elements), exactly as many as the shape holds. Every reader's outputs come through here.
+    /// </summary>
+    /// <exception cref="InferResponseException">The values do not fit.</exception>
+    internal static InferOutput Checked(string name, TensorDatatype datatype, long[] shape, byte[] data)
+    {
+        if (shape.Any(d => d < 0))
+        {
+            throw new InferResponseException($"output '{name}' has shape {InferTensor.FormatShape(shape)}; a shape is non-negative integers");
+        }
+
+        long expected = Product(shape, name);
+        long count = datatype == TensorDatatype.Bytes ? CountStrings(name, data) : CountFixed(name, datatype, data.Length);
         if (count != expected)
         {
             throw new InferResponseException($"output '{name}' has {count} values; its shape {InferTensor.FormatShape(shape)} needs {expected}");

@@ -32,6 +32,33 @@ public sealed partial class InferResponse
 
     /// <summary>The output named <paramref name="name"/>, or none.</summary>
     public InferOutput? Output(string name) => Outputs.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Reads an answer with <paramref name="read"/> into <paramref name="result"/>'s <see cref="Http.HttpResult.Inference"/>:
+    /// the one place REST and gRPC answers are judged. Returns the failure reason when the answer is malformed, has no
+    /// outputs or lacks one of <paramref name="wanted"/>; none when it does.
+    /// </summary>
+    internal static string? ReadInto(Http.HttpResult result, Func<InferResponse> read, IReadOnlyList<string> wanted)
+    {
+        InferResponse response;
+        try
+        {
+            response = read();
+        }
+        catch (InferResponseException exception)
+        {
+            return $"malformed inference answer: {exception.Message}";
+        }
+
+        result.Inference = response;
+        return response.Outputs.Count == 0 ? "the inference answer has no outputs"
+            : wanted.FirstOrDefault(name => response.Output(name) is null) is { } missing ? response.NoOutputReason(missing)
+            : null;
+    }
+
+    /// <summary>Why an answer without output <paramref name="name"/> fails, naming the outputs it has.</summary>
+    internal string NoOutputReason(string name) =>
+        $"the inference answer has no output '{name}' (it has {string.Join(", ", Outputs.Select(o => $"'{o.Name}'"))})";
 }
 
 /// <summary>One output tensor of an <see cref="InferResponse"/>, its values in the protocol's binary form.</summary>

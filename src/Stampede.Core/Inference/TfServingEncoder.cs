@@ -47,6 +47,7 @@ internal static class TfServingEncoder
         long batch = request.Inputs[0].Shape[0];
         var offsets = new long[request.Inputs.Count];
         IReadOnlyList<byte[]>?[] strings = [.. request.Inputs.Select(i => i.Datatype == TensorDatatype.Bytes ? i.ByteStrings() : null)];
+        long[][] inner = [.. request.Inputs.Select(i => i.Shape.Skip(1).ToArray())];
         bool named = request.Inputs.Count > 1;
         writer.WriteStartArray("instances");
         for (long b = 0; b < batch; b++)
@@ -64,8 +65,7 @@ internal static class TfServingEncoder
                     writer.WritePropertyName(input.Name);
                 }
 
-                long[] inner = [.. input.Shape.Skip(1)];
-                TensorJson.WriteNested(writer, input, inner, ref offsets[i], strings[i]);
+                TensorJson.WriteNested(writer, input, inner[i], ref offsets[i], strings[i]);
             }
 
             if (named)

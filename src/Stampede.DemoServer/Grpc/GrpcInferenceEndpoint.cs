@@ -144,15 +144,7 @@ internal sealed class GrpcInferenceEndpoint(WorkerPool pool, TimeSpan addedLaten
             tensor = [.. values];
         }
 
-        for (var i = 0; i < tensor.Length; i++)
-        {
-            if (!float.IsFinite(tensor[i]))
-            {
-                throw Invalid($"input '{label}' holds a value that is not a finite FP32 number (at element {i})");
-            }
-        }
-
-        return tensor;
+        return KServeRequestParser.NotFinite(label, tensor) is { } problem ? throw Invalid(problem) : tensor;
     }
 
     private static void CheckModel(string name, string version)

@@ -127,16 +127,27 @@ internal static class KServeRequestParser
         }
 
         var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(binary);
-        for (var i = 0; i < values.Length; i++)
+        if (NotFinite(label, values) is { } problem)
         {
-            if (!float.IsFinite(values[i]))
-            {
-                throw new KServeRequestException($"input '{label}' holds a value that is not a finite FP32 number (at element {i})");
-            }
+            throw new KServeRequestException(problem);
         }
 
         values.CopyTo(data);
         return values.Length;
+    }
+
+    /// <summary>Why raw tensor values do not do (one is NaN or infinite), or none: the check every route makes of binary values.</summary>
+    internal static string? NotFinite(string label, ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return $"input '{label}' holds a value that is not a finite FP32 number (at element {i})";
+            }
+        }
+
+        return null;
     }
 
     private static InputTensor ParseInput(ref Utf8JsonReader reader, float[] data, bool binaryAllowed)

@@ -82,22 +82,7 @@ public sealed class GrpcInferClient : IDisposable
             name ?? $"infer {model}",
             request.Length,
             options => _invoker.AsyncUnaryCall(InferMethod, null, options, request),
-            (result, response) =>
-            {
-                try
-                {
-                    result.Inference = GrpcInferEncoding.Decode(response);
-                }
-                catch (InferResponseException exception)
-                {
-                    return $"malformed inference answer: {exception.Message}";
-                }
-
-                return result.Inference.Outputs.Count == 0 ? "the inference answer has no outputs"
-                    : payload.Outputs.FirstOrDefault(o => result.Inference.Output(o) is null) is { } missing
-                        ? $"the inference answer has no output '{missing}' (it has {string.Join(", ", result.Inference.Outputs.Select(o => $"'{o.Name}'"))})"
-                        : null;
-            },
+            (result, response) => InferResponse.ReadInto(result, () => GrpcInferEncoding.Decode(response), payload.Outputs),
             check,
             timeout);
     }

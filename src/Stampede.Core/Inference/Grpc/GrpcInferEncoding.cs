@@ -54,28 +54,9 @@ internal static class GrpcInferEncoding
         {
             ModelInferResponse.Types.InferOutputTensor output = response.Outputs[i];
             string name = output.Name;
-            if (!TensorDatatypes.TryParse(output.Datatype, out TensorDatatype datatype))
-            {
-                throw new InferResponseException($"output '{name}' has datatype '{output.Datatype}', not one of the protocol's");
-            }
-
-            long[] shape = [.. output.Shape];
-            if (shape.Any(d => d < 0))
-            {
-                throw new InferResponseException($"output '{name}' has shape {InferTensor.FormatShape(shape)}; a shape is non-negative integers");
-            }
-
+            TensorDatatype datatype = InferResponse.ParseDatatype(name, output.Datatype);
             byte[] data = raw ? response.RawOutputContents[i].ToByteArray() : FromContents(name, datatype, output.Contents);
-            long count = datatype == TensorDatatype.Bytes ? CountStrings(name, data)
-                : data.Length % datatype.ElementSize() == 0 ? data.Length / datatype.ElementSize()
-                : throw new InferResponseException($"output '{name}' has {data.Length} bytes, not a whole number of {datatype.Name()} ({datatype.ElementSize()} bytes each)");
-            long expected = shape.Aggregate(1L, (product, d) => product * d);
-            if (count != expected)
-            {
-                throw new InferResponseException($"output '{name}' has {count} values; its shape {InferTensor.FormatShape(shape)} needs {expected}");
-            }
-
-            outputs.Add(new InferOutput(name, datatype, shape, data, count));
+            outputs.Add(InferResponse.Checked(name, datatype, [.. output.Shape], data));
         }
 
         return new InferResponse(
@@ -134,18 +115,6 @@ internal static class GrpcInferEncoding
         }
 
         return data;
-    }
-
-    private static long CountStrings(string name, byte[] data)
-    {
-        try
-        {
-            return InferTensor.CountByteStrings(data);
-        }
-        catch (ArgumentException exception)
-        {
-            throw new InferResponseException($"output '{name}': {exception.Message}");
-        }
     }
 
     private static void AddParameters(Google.Protobuf.Collections.MapField<string, InferParameter> map, IReadOnlyDictionary<string, object> parameters, string owner)
