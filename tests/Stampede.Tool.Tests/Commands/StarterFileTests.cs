@@ -30,7 +30,8 @@ public sealed class StarterFileTests(ServeDemoFixture demo) : IDisposable
 
             // The open-model file asks for its own arrival rate; --users would be the closed model.
             ("open-model", NewThenRunAsync("open-model", demo.Address)),
-            ("llm", NewThenRunAsync("llm", demo.Address, "--users", "2", "--spawn-rate", "2")),
+            // A long answer streams 256 tokens at 20 ms each, about 5 s: 6 s left none complete when six starters shared the machine.
+            ("llm", NewThenRunAsync("llm", demo.Address, "--users", "2", "--spawn-rate", "2", "--run-time", "15s")),
         ];
         await Task.WhenAll(runs.Select(r => r.Run));
 
@@ -69,7 +70,7 @@ public sealed class StarterFileTests(ServeDemoFixture demo) : IDisposable
         ToolOutcome created = await ToolProcess.RunAsync(folder, environment, "new", "mine", "--template", template);
         string[] files = [.. Directory.GetFileSystemEntries(folder).Select(Path.GetFileName)!];
         ToolOutcome run = await ToolProcess.RunAsync(
-            folder, environment, ["run", "mine.cs", "--host", host, .. load, "--run-time", "6s", "--headless", "--only-summary", "--json", "run.json"]);
+            folder, environment, ["run", "mine.cs", "--host", host, .. load, .. (load.Contains("--run-time") ? Array.Empty<string>() : ["--run-time", "6s"]), "--headless", "--only-summary", "--json", "run.json"]);
         if (!File.Exists(Path.Combine(folder, "run.json")))
         {
             return new Outcome(created, files, run, 0, 0, 0);
