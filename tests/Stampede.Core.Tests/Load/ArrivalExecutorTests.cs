@@ -83,14 +83,15 @@ public sealed class ArrivalExecutorTests
         RunResult result = await RunToEndAsync(test, step: 0.01);
         long origin = Stamps(probe)[0].Intended;
 
-        // One user, iterations of 0.33 s, room for two waiting arrivals. It runs 0.0 at once, 0.1 at 0.33,
-        // 0.2 at 0.66 and 0.4 at 0.99; 0.3, 0.5, 0.6, 0.8 and 0.9 find the backlog full; 0.7 still waits at the end.
+        // One user, iterations of 0.32 s, room for two waiting arrivals. It runs 0.0 at once, 0.1 at 0.32,
+        // 0.2 at 0.64 and 0.4 at 0.96; 0.3, 0.5, 0.6, 0.8 and 0.9 find the backlog full; 0.7 still waits at the end.
+        // (With 0.33 s iterations the fourth send came at 0.99, one clock step from the end: a late start lost it.)
         Stamp[] stamps = Stamps(probe);
         stamps.Select(s => Seconds(s.Intended - origin)).ShouldBe([0.0, 0.1, 0.2, 0.4], tolerance: 1e-9);
         // The first send may come one clock step after its intended start when the machine is busy (the test moves the
         // fake clock in 0.01 s steps; CI saw 0.01): each later one follows it by exactly an iteration.
         Seconds(stamps[0].Sent - origin).ShouldBeLessThanOrEqualTo(0.01 + 1e-9);
-        stamps.Select(s => Seconds(s.Sent - stamps[0].Sent)).ShouldBe([0.0, 0.33, 0.66, 0.99], tolerance: 1e-9);
+        stamps.Select(s => Seconds(s.Sent - stamps[0].Sent)).ShouldBe([0.0, 0.32, 0.64, 0.96], tolerance: 1e-9);
         ArrivalStats arrivals = result.Stats.Arrivals.ShouldNotBeNull();
         arrivals.DueIterations.ShouldBe(10);
         arrivals.DroppedIterations.ShouldBe(5);
@@ -243,7 +244,7 @@ public sealed class ArrivalExecutorTests
         public async Task Work()
         {
             StampNow();
-            await Task.Delay(TimeSpan.FromSeconds(0.33), Context.Time, CancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(0.32), Context.Time, CancellationToken);
         }
     }
 
