@@ -77,6 +77,15 @@ public sealed record RunValidity(bool IsValid, IReadOnlyList<string> Reasons)
                 $"the generator was bound for {stats.Generator.BoundSeconds} s from second {since + 1} ({string.Join(", ", stats.Generator.BoundReasons)}): its own delays may be in the numbers"));
         }
 
+        if (stats.Cluster is { AllowAgentLoss: false } cluster)
+        {
+            foreach (Cluster.AgentStats lost in cluster.Lost)
+            {
+                reasons.Add(Format(
+                    $"agent {lost.Name} was lost {lost.LostAtSeconds ?? 0:0.#} s into the run ({lost.LostReason}) with its share ({lost.Share}), after {lost.Requests} requests: {(cluster.ReplanLost ? "its share ran on the other agents from then, but the run is not the one planned" : "the load after that fell short of the plan")} (--allow-agent-loss accepts it)"));
+            }
+        }
+
         return new RunValidity(reasons.Count == 0, reasons) { Notes = notes };
     }
 

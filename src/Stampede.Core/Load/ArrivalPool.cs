@@ -28,7 +28,9 @@ internal sealed class ArrivalPool
     private readonly Random _pick;
     private readonly ArrivalSchedule _schedule;
     private readonly List<UserSlot> _slots = [];
-    private readonly int _maxUsers;
+    private readonly LoadPartition? _partition;
+    private int _maxUsers;
+    private long _arrivals;
     private readonly int _backlogLimit;
     private readonly double _runTime;
     private readonly TaskCompletionSource<DispatchStart> _go = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,8 +39,16 @@ internal sealed class ArrivalPool
     private int _departed;
     private int _slotCount;
 
-    public ArrivalPool(LoadTestOptions options, TimeProvider time, IReadOnlyList<UserClassInfo> userClasses, MetricsRecorder recorder, RunSettings settings, int seed)
+    /// <param name="options">The run's options.</param>
+    /// <param name="time">The run's clock.</param>
+    /// <param name="userClasses">The user classes that run.</param>
+    /// <param name="recorder">Where the users record.</param>
+    /// <param name="settings">The users' HTTP settings.</param>
+    /// <param name="seed">The run's seed: the schedule, the class picks and (with each user's global index) the users' choices.</param>
+    /// <param name="partition">An agent's share of a distributed run: it draws the whole schedule and starts only its arrivals.</param>
+    public ArrivalPool(LoadTestOptions options, TimeProvider time, IReadOnlyList<UserClassInfo> userClasses, MetricsRecorder recorder, RunSettings settings, int seed, LoadPartition? partition = null)
     {
+        _partition = partition;
         _options = options;
         _recorder = recorder;
         _settings = settings;
@@ -63,10 +73,11 @@ internal sealed class ArrivalPool
 
         _pick = new Random(DerivedSeed(seed, 1));
         _schedule = new ArrivalSchedule(options.FindCapacity?.StartRate ?? options.Stress?.StartRate ?? options.Rate, options.RateStages, options.Arrivals, options.Burstiness, new Random(DerivedSeed(seed, 2)));
-        _maxUsers = options.EffectiveMaxUsers;
+        _maxUsers = ShareOf(options.EffectiveMaxUsers);
         _backlogLimit = options.MaxBacklog;
         _runTime = Math.Min(options.RunTime?.TotalSeconds ?? double.PositiveInfinity, _schedule.End);
-        Counters = new ArrivalCounters(t => _schedule.ExpectedCount(0, Math.Min(t, _runTime)), _schedule.RateAt, _maxUsers);
+        double fraction = partition?.Fraction ?? 1;
+        Counters = new ArrivalCounters(t => _schedule.ExpectedCount(0, Math.Min(t, _runTime)) * fraction, t => _schedule.RateAt(t) * fraction, _maxUsers);
     }
 
     public ArrivalCounters Counters { get; }
@@ -77,9 +88,16 @@ internal sealed class ArrivalPool
     /// <summary>When the schedule's window ends (the run time or the last stage), seconds; infinity when neither is set.</summary>
     public double End => _runTime;
 
+    /// <summary>An agent's part of a pool size of the whole run (its maximum, its pre-allocated users): rounded up.</summary>
+    public int ShareOf(int users) => _partition is null ? users : (int)Math.Ceiling(users / (double)_partition.Count);
+
+    /// <summary>A re-plan of a distributed run: this agent's maximum pool follows its new share.</summary>
+    public void Replanned() => Volatile.Write(ref _maxUsers, ShareOf(_options.EffectiveMaxUsers));
+
     /// <summary>Creates the pre-allocated users, spread over the classes by weight, and waits for their <c>OnStartAsync</c>.</summary>
     public async Task PreallocateAsync(int users, CancellationToken cancellationToken)
     {
+        users = ShareOf(users);
         var mix = new UserMix([.. _lanes.Select(l => l.Class)]);
         var started = new List<Task>(users);
         for (int i = 0; i < users; i++)
@@ -209,8 +227,15 @@ internal sealed class ArrivalPool
                 return StopReason.Interrupted;
             }
 
+            // Every agent draws every arrival and its class (one seed, one schedule) and starts only its own.
+            Lane lane = PickLane();
+            if (_partition is not null && !_partition.Owns(_arrivals++, due))
+            {
+                continue;
+            }
+
             long intended = start + (long)Math.Round(due * frequency);
-            Dispatch(PickLane(), intended, (long)due);
+            Dispatch(lane, intended, (long)due);
             aggregator.Users = Counters.Busy;
         }
     }
@@ -333,7 +358,7 @@ internal sealed class ArrivalPool
         {
             Interlocked.Decrement(ref lane.Credits);
         }
-        else if (_slots.Count - Volatile.Read(ref _departed) < _maxUsers)
+        else if (_slots.Count - Volatile.Read(ref _departed) < Volatile.Read(ref _maxUsers))
         {
             _ = Spawn(lane); // brings its own credit, which this arrival takes
             Interlocked.Decrement(ref lane.Credits);
@@ -355,7 +380,8 @@ internal sealed class ArrivalPool
 
     private Task Spawn(Lane lane)
     {
-        int id = _slots.Count;
+        // An agent's users take global indices, so no two agents' users draw the same choices.
+        int id = _partition?.GlobalIndex(_slots.Count) ?? _slots.Count;
         var slot = new UserSlot(lane.Class, lane.Class.Create());
         var context = new UserContext(id, new Random(VirtualUsers.UserSeed(_seed, id)), slot.Kill.Token, _recorder, _time, _settings);
         _slots.Add(slot);

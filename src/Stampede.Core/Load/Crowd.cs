@@ -3,7 +3,7 @@ using Stampede.Metrics;
 namespace Stampede.Load;
 
 /// <summary>The virtual users of one run: spawning, stopping (newest first) and each user's loop.</summary>
-internal sealed class Crowd(TimeProvider time, IReadOnlyList<UserClassInfo> classes, MetricsRecorder recorder, RunSettings settings, int seed) : IDisposable
+internal sealed class Crowd(TimeProvider time, IReadOnlyList<UserClassInfo> classes, MetricsRecorder recorder, RunSettings settings, int seed, LoadPartition? partition = null) : IDisposable
 {
     private readonly List<UserSlot> _running = [];
     private readonly List<UserSlot> _stopping = [];
@@ -42,13 +42,15 @@ internal sealed class Crowd(TimeProvider time, IReadOnlyList<UserClassInfo> clas
 
     public void Spawn()
     {
-        UserClassInfo? userClass = Mix.ClassAt(Spawned);
+        // An agent's n-th user is the whole run's user n·N + index: its class and seed are the ones it would have on one machine.
+        int id = partition?.GlobalIndex(Spawned) ?? Spawned;
+        UserClassInfo? userClass = Mix.ClassAt(id);
         if (userClass is null)
         {
             return;
         }
 
-        int id = Spawned++;
+        Spawned++;
         var slot = new UserSlot(userClass, userClass.Create());
         var context = new UserContext(id, new Random(VirtualUsers.UserSeed(seed, id)), slot.Kill.Token, recorder, _time, settings);
         _running.Add(slot);

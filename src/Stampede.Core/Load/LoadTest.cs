@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Stampede.Analysis;
+using Stampede.Cluster;
 using Stampede.Experiments;
 using Stampede.Http;
 using Stampede.Metrics;
@@ -30,6 +31,7 @@ public sealed partial class LoadTest : IDisposable
     private volatile bool _stopsRequested;
     private volatile StrongBox<LoadTarget>? _usersOverride;
     private IRateExperiment? _experiment;
+    private volatile ArrivalPool? _pool;
 
     /// <summary>Prepares a run; throws <see cref="ArgumentException"/> for invalid options and <see cref="ScenarioException"/> for unusable user classes.</summary>
     /// <param name="options">The run's settings; validated here.</param>
@@ -139,6 +141,12 @@ public sealed partial class LoadTest : IDisposable
             throw new InvalidOperationException("This run uses the open model (a rate of arrivals): it has no user count to change.");
         }
 
+        if (_options.Fleet is { } fleet)
+        {
+            fleet.SetUsers(users, spawnRate);
+            return;
+        }
+
         _usersOverride = new StrongBox<LoadTarget>(new LoadTarget(users, spawnRate));
     }
 
@@ -150,6 +158,12 @@ public sealed partial class LoadTest : IDisposable
         CancellationToken stopToken = linked.Token;
         int seed = _options.Seed ?? Random.Shared.Next();
         Seed = seed;
+        if (_options.Fleet is { } fleet)
+        {
+            return await RunFleetAsync(fleet, seed, cancellationToken, stopToken).ConfigureAwait(false);
+        }
+
+        AgentHooks? agent = _options.Agent;
 
         var recorder = new MetricsRecorder();
         using SocketsHttpHandler? shared = _options.ShareConnections
@@ -167,7 +181,8 @@ public sealed partial class LoadTest : IDisposable
         ArrivalPool? pool = null;
         if (_options.IsOpenModel)
         {
-            pool = new ArrivalPool(_options, _time, _classes, recorder, settings, seed);
+            pool = new ArrivalPool(_options, _time, _classes, recorder, settings, seed, agent?.Partition);
+            _pool = pool;
             try
             {
                 await pool.PreallocateAsync(_options.EffectivePreAllocatedUsers, stopToken).ConfigureAwait(false);
@@ -195,16 +210,34 @@ public sealed partial class LoadTest : IDisposable
         _experiment = _options.FindCapacity is { } find ? new CapacitySearch(find, _options.Thresholds)
             : _options.Stress is { } stress ? new StressTest(stress)
             : null;
-        long start = _time.GetTimestamp();
+        long start;
+        if (agent is null)
+        {
+            start = _time.GetTimestamp();
+        }
+        else
+        {
+            try
+            {
+                // The coordinator's start, on this clock: every agent's users begin together.
+                start = await agent.WaitForStartAsync(stopToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                start = _time.GetTimestamp();
+            }
+        }
+
         target?.Start(start);
         var aggregator = new MetricsAggregator(recorder, monitor, _time, start)
         {
             Arrivals = pool?.Counters,
             Goodput = _options.Goodput,
             HistorySecondsInMemory = (int)Math.Min(int.MaxValue, Math.Ceiling(_options.HistoryInMemory.TotalSeconds)),
+            ExportsIntervals = agent is not null,
         };
         using var pumpStop = new CancellationTokenSource();
-        Task pump = PumpAsync(aggregator, monitor, target, pool, start, pumpStop.Token);
+        Task pump = PumpAsync(aggregator, monitor, target, pool, null, start, pumpStop.Token);
 
         StopReason reason;
         if (pool is not null)
@@ -214,7 +247,7 @@ public sealed partial class LoadTest : IDisposable
         }
         else
         {
-            using var crowd = new Crowd(_time, _classes, recorder, settings, seed);
+            using var crowd = new Crowd(_time, _classes, recorder, settings, seed, agent?.Partition);
             reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
             Task stopping = crowd.StopAllAsync(_options.StopTimeout);
             _stopsRequested = true;
@@ -260,6 +293,13 @@ public sealed partial class LoadTest : IDisposable
             Warnings = _runWarnings,
         };
         _latest = final;
+        agent?.Report(new AgentSecond(aggregator.TakeExport(), final, final.Arrivals, Final: true, reason));
+        return Result(final, reason, abortedBy, seed);
+    }
+
+    /// <summary>The run's result from its final statistics: the analyses, the verdict and the thresholds.</summary>
+    private RunResult Result(StatsSnapshot final, StopReason reason, IReadOnlyList<ThresholdResult>? abortedBy, int seed)
+    {
         return new RunResult
         {
             Bottleneck = BottleneckAnalyzer.Analyze(final, _options),
@@ -307,6 +347,9 @@ public sealed partial class LoadTest : IDisposable
         double nextTick = 0;
         int maxUsers = crowd.Mix.FixedTotal > 0 && !_classes.Any(c => c.FixedCount == 0 && c.Weight > 0) ? crowd.Mix.FixedTotal : int.MaxValue;
 
+        // An agent runs its share of the whole run's targets; a shape sees the run's users as this agent's times the agents.
+        LoadPartition? partition = _options.Agent?.Partition;
+
         while (true)
         {
             double elapsed = _time.GetElapsedTime(start).TotalSeconds;
@@ -325,7 +368,7 @@ public sealed partial class LoadTest : IDisposable
                 LoadTarget? next;
                 try
                 {
-                    next = _usersOverride?.Value ?? shape.Tick(new LoadShapeContext(TimeSpan.FromSeconds(elapsed), crowd.Running));
+                    next = _usersOverride?.Value ?? shape.Tick(new LoadShapeContext(TimeSpan.FromSeconds(elapsed), crowd.Running * (partition?.Count ?? 1)));
                 }
 #pragma warning disable CA1031 // A shape that throws ends the run like a finished shape; the error is reported, the results kept.
                 catch (Exception ex)
@@ -349,6 +392,11 @@ public sealed partial class LoadTest : IDisposable
                 }
 
                 target = t with { Users = Math.Min(t.Users, maxUsers) };
+                if (partition is not null)
+                {
+                    target = new LoadTarget(partition.Share(target.Users), target.SpawnRate / partition.Count);
+                }
+
                 nextTick = Math.Floor(elapsed) + 1;
             }
 
@@ -393,16 +441,21 @@ public sealed partial class LoadTest : IDisposable
 
 
     /// <summary>Moves an experiment on: the next step's rate, or the end of the run once it has its answer.</summary>
-    private void StepSearch(StatsSnapshot live, ArrivalPool? pool)
+    private void StepSearch(StatsSnapshot live, ArrivalPool? pool, IAgentFleet? fleet)
     {
-        if (_experiment is null || pool is null || _experiment.Finished)
+        if (_experiment is null || (pool is null && fleet is null) || _experiment.Finished)
         {
             return;
         }
 
-        if (_experiment.OnSecond(live, pool.Counters.Busy) is { } next)
+        if (_experiment.OnSecond(live, pool?.Counters.Busy ?? live.Arrivals?.BusyUsers ?? 0) is { } next)
         {
-            pool.SetRate(next.Rate, next.AtSecond);
+            pool?.SetRate(next.Rate, next.AtSecond);
+            if (fleet is not null)
+            {
+                _fleetSchedule?.SetRate(next.Rate, next.AtSecond);
+                fleet.SetRate(next.Rate, next.AtSecond);
+            }
         }
         else if (_experiment.Finished)
         {
@@ -426,8 +479,9 @@ public sealed partial class LoadTest : IDisposable
         }
     }
 
-    private async Task PumpAsync(MetricsAggregator aggregator, GeneratorMonitor monitor, TargetMonitor? target, ArrivalPool? pool, long start, CancellationToken cancellationToken)
+    private async Task PumpAsync(MetricsAggregator aggregator, IGeneratorWatch monitor, TargetMonitor? target, ArrivalPool? pool, IAgentFleet? fleet, long start, CancellationToken cancellationToken)
     {
+        AgentHooks? agent = _options.Agent;
         long frequency = _time.TimestampFrequency;
         long nextSecond = start + frequency;
         using var timer = new PeriodicTimer(PumpPeriod, _time);
@@ -435,6 +489,13 @@ public sealed partial class LoadTest : IDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (fleet is not null)
+                {
+                    fleet.Drain(aggregator);
+                    aggregator.Users = fleet.Users;
+                    Volatile.Write(ref _users, fleet.Users);
+                }
+
                 aggregator.Drain();
                 long now = _time.GetTimestamp();
                 if (now < nextSecond)
@@ -450,8 +511,13 @@ public sealed partial class LoadTest : IDisposable
                     snapshot = snapshot with { Target = target.Current };
                 }
 
+                if (fleet is not null)
+                {
+                    snapshot = WithFleet(snapshot, fleet, aggregator);
+                }
+
                 CheckAborts(snapshot);
-                StepSearch(snapshot, pool);
+                StepSearch(snapshot, pool, fleet);
                 if (_experiment is not null)
                 {
                     // After the step decision: the views show the step just decided, not the one just judged.
@@ -460,6 +526,7 @@ public sealed partial class LoadTest : IDisposable
 
                 snapshot = WatchEarly(snapshot, aggregator);
                 _latest = snapshot;
+                agent?.Report(new AgentSecond(aggregator.TakeExport(), snapshot, snapshot.Arrivals, Final: false));
                 try
                 {
                     SnapshotTaken?.Invoke(snapshot);

@@ -259,6 +259,15 @@ public sealed class LoadTestOptions
     /// <summary>Whether this run uses the open model (a <see cref="Rate"/> or <see cref="RateStages"/>).</summary>
     public bool IsOpenModel => Rate is not null || RateStages.Count > 0 || FindCapacity is not null || Stress is not null;
 
+    /// <summary>
+    /// A distributed run's coordinator: the agents that send the load (docs/distributed.md). The run then starts no
+    /// users of its own; its statistics are the exact merge of the agents'.
+    /// </summary>
+    internal Cluster.IAgentFleet? Fleet { get; set; }
+
+    /// <summary>A distributed run's agent: its share of the load, its start and its reports to the coordinator.</summary>
+    internal Cluster.AgentHooks? Agent { get; set; }
+
     internal int EffectivePreAllocatedUsers => PreAllocatedUsers ?? Math.Min(MaxUsers ?? 10, 10);
 
     internal int EffectiveMaxUsers => MaxUsers ?? Math.Max(EffectivePreAllocatedUsers, 1000);

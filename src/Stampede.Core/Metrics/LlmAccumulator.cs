@@ -86,6 +86,38 @@ internal sealed class LlmAccumulator
         };
     }
 
+    /// <summary>The accumulator's whole state, histograms encoded, as an agent sends it.</summary>
+    public LlmState ToState() => new()
+    {
+        Requests = _requests,
+        Ttft = _ttft.ToState(),
+        Itl = _itl.ToState(),
+        Tpot = _tpot.ToState(),
+        E2e = _e2e.ToState(),
+        Tokens = _tokens.ToState(),
+        InputTokens = _inputTokens,
+        InputCounted = _inputCounted,
+        FromUsage = _fromUsage,
+        Good = _good,
+    };
+
+    /// <summary>Adds another generator's state of the same row and span (exact: histograms merge bucket by bucket).</summary>
+    /// <exception cref="InvalidDataException">A histogram in <paramref name="state"/> is damaged.</exception>
+    public void Merge(LlmState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _requests += state.Requests;
+        _ttft.Merge(state.Ttft);
+        _itl.Merge(state.Itl);
+        _tpot.Merge(state.Tpot);
+        _e2e.Merge(state.E2e);
+        _tokens.Merge(state.Tokens);
+        _inputTokens += state.InputTokens;
+        _inputCounted += state.InputCounted;
+        _fromUsage += state.FromUsage;
+        _good += state.Good;
+    }
+
     public void Reset()
     {
         _ttft.Reset();
@@ -124,6 +156,22 @@ internal sealed class LlmAccumulator
             return count == 0
                 ? LlmDistribution.Empty
                 : LlmDistribution.Of(_histogram, divisor, Sum / divisor / count, _min / divisor, _max / divisor, includeHistogram);
+        }
+
+        public LlmMetricState ToState() =>
+            new(_histogram.TotalCount == 0 ? null : HistogramCodec.Encode(_histogram), Sum, _min, _max);
+
+        public void Merge(LlmMetricState state)
+        {
+            if (state.Histogram is not { } bytes)
+            {
+                return;
+            }
+
+            _histogram.Add(HistogramCodec.Decode(bytes));
+            Sum += state.Sum;
+            _min = Math.Min(_min, state.Min);
+            _max = Math.Max(_max, state.Max);
         }
 
         public void Reset()

@@ -11,9 +11,17 @@ namespace Stampede.Metrics;
 /// must be called from a single thread at a time (the metrics pump, or a test).
 /// </summary>
 /// <remarks>
+/// <para>
 /// A sample belongs to the second in which its response completed, counted from the run's start, so
 /// the per-second history is exact whatever the drain cadence. An interval closes once the clock is
 /// <see cref="IntervalGrace"/> past its end, leaving time for samples still in buffers.
+/// </para>
+/// <para>
+/// In a distributed run, an agent's aggregator also keeps each second's every histogram and hands the closed seconds
+/// out whole (<see cref="ExportsIntervals"/>, <see cref="TakeExport"/>), and the coordinator's aggregator records no
+/// samples of its own: it merges the agents' seconds (<see cref="Merge(IntervalState, double)"/>) and closes a second once every agent has
+/// sent it (<see cref="MergeWatermark"/>). Its rows are then the exact merge of every agent's requests.
+/// </para>
 /// </remarks>
 internal sealed class MetricsAggregator
 {
@@ -28,7 +36,7 @@ internal sealed class MetricsAggregator
     private static readonly RowKey TotalKey = new(string.Empty, "Aggregated");
 
     private readonly MetricsRecorder _recorder;
-    private readonly GeneratorMonitor _monitor;
+    private readonly IGeneratorWatch _monitor;
     private readonly long _startTimestamp;
     private readonly DateTimeOffset _startedAt;
     private readonly long _frequency;
@@ -47,13 +55,16 @@ internal sealed class MetricsAggregator
     private readonly Dictionary<string, string> _redactedMessages = new(StringComparer.Ordinal);
     private readonly Dictionary<long, int> _usersAtEnd = [];
     private readonly IntervalHistory _history = new();
+    private readonly List<IntervalState> _exported = [];
+    private readonly Dictionary<(string Source, string Type, string Message), (string StackTrace, long Count)> _exportedErrors = [];
+    private readonly Dictionary<long, MergedSecond> _merged = [];
     private long _nextSecondToClose;
     private long _nextSecondToNote;
     private long _lastTimestamp;
     private int _users;
     private bool _completed;
 
-    public MetricsAggregator(MetricsRecorder recorder, GeneratorMonitor monitor, TimeProvider time, long startTimestamp)
+    public MetricsAggregator(MetricsRecorder recorder, IGeneratorWatch monitor, TimeProvider time, long startTimestamp)
     {
         _recorder = recorder;
         _monitor = monitor;
@@ -70,6 +81,21 @@ internal sealed class MetricsAggregator
     /// take its start timestamp before constructing one without the first arrivals paying for it.
     /// </summary>
     public static void Prepare() => _ = new RowAccumulator(trackTimeToFirstByte: true, trackLag: true);
+
+    /// <summary>
+    /// An agent's aggregator: each second keeps every histogram (time to first byte and service time too) and its
+    /// failures, and a closed second is kept whole for <see cref="TakeExport"/>. Set before the first sample.
+    /// </summary>
+    public bool ExportsIntervals { get; init; }
+
+    /// <summary>A coordinator's aggregator: it merges agents' seconds (<see cref="Merge(IntervalState, double)"/>) instead of recording samples.</summary>
+    public bool MergesIntervals { get; init; }
+
+    /// <summary>
+    /// Merging: seconds below this have been sent by every agent still in the run, so they may close (the clock and its
+    /// grace still apply). A second stays open until then, so an agent's late second lands in its own second.
+    /// </summary>
+    public long MergeWatermark { get; set; }
 
     /// <summary>Users running now; written by the runner, read when an interval closes.</summary>
     public int Users
@@ -114,6 +140,12 @@ internal sealed class MetricsAggregator
             _userErrors[key] = _userErrors.TryGetValue(key, out var seen)
                 ? (seen.StackTrace, seen.Count + 1)
                 : (Secrets.Redact(error.Exception.ToString()), 1);
+            if (ExportsIntervals)
+            {
+                _exportedErrors[key] = _exportedErrors.TryGetValue(key, out var sent)
+                    ? (sent.StackTrace, sent.Count + 1)
+                    : (_userErrors[key].StackTrace, 1);
+            }
         }
 
         return drained;
@@ -158,9 +190,14 @@ internal sealed class MetricsAggregator
         }
 
         long closable = (nowTimestamp - _startTimestamp - _graceTicks) / _frequency; // seconds [0, closable) are complete
+        if (MergesIntervals)
+        {
+            closable = Math.Min(closable, MergeWatermark);
+        }
+
         while (_nextSecondToClose < closable)
         {
-            CloseInterval(_nextSecondToClose, 1.0);
+            CloseInterval(_nextSecondToClose, MergedDuration(_nextSecondToClose, 1.0));
         }
 
         _lastTimestamp = Math.Max(_lastTimestamp, nowTimestamp);
@@ -174,20 +211,20 @@ internal sealed class MetricsAggregator
         long fullSeconds = ticks / _frequency;
         while (_nextSecondToClose < fullSeconds)
         {
-            CloseInterval(_nextSecondToClose, 1.0);
+            CloseInterval(_nextSecondToClose, MergedDuration(_nextSecondToClose, 1.0));
         }
 
         double remainder = (ticks - (fullSeconds * _frequency)) / (double)_frequency;
         if (remainder > 0.001 || _open.Count > 0)
         {
-            CloseInterval(_nextSecondToClose, Math.Max(remainder, 0.001));
+            CloseInterval(_nextSecondToClose, MergedDuration(_nextSecondToClose, Math.Max(remainder, 0.001)));
         }
 
         // Samples that completed after the end (requests still in flight when the schedule's window closed)
         // keep their own seconds rather than vanishing from the history.
         while (_open.Count > 0)
         {
-            CloseInterval(_nextSecondToClose, 1.0);
+            CloseInterval(_nextSecondToClose, MergedDuration(_nextSecondToClose, 1.0));
         }
 
         // The run ends at its end, even if the pump last looked at the clock a little later.
@@ -316,12 +353,28 @@ internal sealed class MetricsAggregator
         // period) is counted in the oldest open second rather than lost.
         long second = Math.Max(_nextSecondToClose, Math.Max(0, sample.End - _startTimestamp) / _frequency);
         IntervalAccumulator interval = IntervalFor(second);
-        interval.Row(sample.RowId, this).Add(in sample, latencyTicks, latencyMicros, 0, 0);
-        interval.Total.Add(in sample, latencyTicks, latencyMicros, 0, 0);
+        RowAccumulator intervalRow = interval.Row(sample.RowId, this);
+        intervalRow.Add(in sample, latencyTicks, latencyMicros, ttfbTicks, ttfbMicros);
+        interval.Total.Add(in sample, latencyTicks, latencyMicros, ttfbTicks, ttfbMicros);
         // The arrivals of the run's first second compile the iteration's code: their lag is the run's, but no second
         // is judged on it, whenever they complete (a stream of several seconds completes seconds later).
         bool firstSecondArrival = sample.IntendedStart - _startTimestamp < _frequency;
         interval.Total.AddDetail(in sample, serviceTicks, serviceMicros, lagTicks, lagMicros, withLag: !firstSecondArrival);
+        if (ExportsIntervals)
+        {
+            // The exported second keeps what the whole-run rows keep, so the seconds of every agent merge into them exactly.
+            intervalRow.AddDetail(in sample, serviceTicks, serviceMicros, 0, 0);
+            if (firstSecondArrival && sample.Scheduled)
+            {
+                interval.AddWarmLag(lagTicks, lagMicros);
+            }
+
+            if (sample.IsFailure)
+            {
+                var failure = (sample.RowId, sample.ErrorId);
+                interval.Failures[failure] = interval.Failures.GetValueOrDefault(failure) + 1;
+            }
+        }
     }
 
     private void FoldLlm(LlmSample sample)
@@ -375,21 +428,29 @@ internal sealed class MetricsAggregator
     {
         if (!_open.TryGetValue(second, out IntervalAccumulator? interval))
         {
-            interval = new IntervalAccumulator(_totalPool.TryPop(out RowAccumulator? total) ? total : new RowAccumulator(trackTimeToFirstByte: false, trackLag: true));
+            interval = new IntervalAccumulator(_totalPool.TryPop(out RowAccumulator? total) ? total : new RowAccumulator(trackTimeToFirstByte: ExportsIntervals, trackLag: true));
             _open.Add(second, interval);
         }
 
         return interval;
     }
 
-    private RowAccumulator Rent() => _pool.TryPop(out RowAccumulator? accumulator) ? accumulator : new RowAccumulator(trackTimeToFirstByte: false);
+    private RowAccumulator Rent() => _pool.TryPop(out RowAccumulator? accumulator) ? accumulator : new RowAccumulator(trackTimeToFirstByte: ExportsIntervals);
 
     private void CloseInterval(long second, double durationSeconds)
     {
         IReadOnlyList<RowStats> rows = [];
         RowStats total;
+        List<RowState>? exportRows = null;
+        RowState? exportTotal = null;
+        List<FailureCount>? exportFailures = null;
         if (_open.Remove(second, out IntervalAccumulator? interval))
         {
+            if (ExportsIntervals)
+            {
+                (exportRows, exportTotal, exportFailures) = ExportOf(interval);
+            }
+
             var list = new List<RowStats>(interval.Rows.Count);
             foreach ((int rowId, RowAccumulator accumulator) in interval.Rows)
             {
@@ -415,6 +476,8 @@ internal sealed class MetricsAggregator
             }
 
             interval.Llm.Clear();
+            interval.ClearWarmLag();
+            interval.Failures.Clear();
 
             list.Sort(static (a, b) => string.CompareOrdinal(a.Key.Name + "\0" + a.Key.Method, b.Key.Name + "\0" + b.Key.Method));
             rows = list;
@@ -436,7 +499,8 @@ internal sealed class MetricsAggregator
         }
 
         double? lagP99 = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(99) : null;
-        (long due, long dropped) = Arrivals?.InSecond(second) ?? (0, 0);
+        MergedSecond? merged = MergesIntervals && _merged.Remove(second, out MergedSecond? m) ? m : null;
+        (long due, long dropped) = merged is not null ? (merged.Due, merged.Dropped) : Arrivals?.InSecond(second) ?? (0, 0);
         // A sliver of an interval (the end of the run, holding the last in-flight requests) is not judged on
         // its lag: its "p99" is one or two requests, not a second of schedule. Its lag still counts in the run's.
         // A second is judged on the highest percentile of its lag that its arrivals support (Sampling.MinimumSamples):
@@ -451,12 +515,34 @@ internal sealed class MetricsAggregator
         double? judgedLag = total.ScheduledRequests > 0 ? total.GetSchedulingLagPercentile(lagPercentile) : null;
         bool judged = durationSeconds >= MinJudgedSeconds;
         bool bound = _monitor.JudgeSecond(second, judged ? judgedLag : null, string.Create(CultureInfo.InvariantCulture, $"p{lagPercentile}"));
+        int users = _usersAtEnd.Remove(second, out int atEnd) ? atEnd : Users;
+        if (merged is not null)
+        {
+            users = merged.Users;
+        }
+
+        if (ExportsIntervals)
+        {
+            _exported.Add(new IntervalState
+            {
+                Second = second,
+                DurationSeconds = durationSeconds,
+                Users = users,
+                DueIterations = due,
+                DroppedIterations = dropped,
+                GeneratorBound = bound,
+                Rows = exportRows ?? [],
+                Total = exportTotal ?? EmptyTotalState,
+                Failures = exportFailures ?? [],
+            });
+        }
+
         _history.Add(new IntervalStats
         {
             Second = second,
             Start = _startedAt + TimeSpan.FromSeconds(second),
             DurationSeconds = durationSeconds,
-            Users = _usersAtEnd.Remove(second, out int atEnd) ? atEnd : Users,
+            Users = users,
             Rows = rows,
             Total = total with { CurrentRequestsPerSecond = total.RequestsPerSecond, CurrentFailuresPerSecond = total.FailuresPerSecond },
             DueIterations = due,
@@ -466,6 +552,104 @@ internal sealed class MetricsAggregator
         });
         _nextSecondToClose = second + 1;
     }
+
+    /// <summary>
+    /// Agent: the seconds closed and the user errors raised since the last call, to send to the coordinator; each is
+    /// handed out once.
+    /// </summary>
+    public AggregatorExport TakeExport()
+    {
+        var export = new AggregatorExport(
+            [.. _exported],
+            [.. _exportedErrors.Select(e => new UserErrorCount(e.Key.Source, e.Key.Type, e.Key.Message, e.Value.StackTrace, e.Value.Count))]);
+        _exported.Clear();
+        _exportedErrors.Clear();
+        return export;
+    }
+
+    /// <summary>
+    /// Coordinator: adds an agent's closed second to the whole-run rows and to that second's interval, which stays open
+    /// until <see cref="MergeWatermark"/> passes it.
+    /// </summary>
+    /// <param name="state">The agent's second.</param>
+    /// <param name="tickScale">This clock's ticks per tick of the agent's clock.</param>
+    /// <exception cref="InvalidDataException">A histogram in <paramref name="state"/> is damaged.</exception>
+    public void Merge(IntervalState state, double tickScale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+
+        // A second that closed already (an agent's data that came after every other agent's next seconds, which the
+        // watermark rules out while the agent is in the run) is counted in the oldest open second, as a late sample is.
+        long second = Math.Max(_nextSecondToClose, state.Second);
+        if (!_merged.TryGetValue(second, out MergedSecond? merged))
+        {
+            merged = new MergedSecond();
+            _merged.Add(second, merged);
+        }
+
+        merged.Users += state.Users;
+        merged.Due += state.DueIterations;
+        merged.Dropped += state.DroppedIterations;
+        merged.Duration = Math.Max(merged.Duration, state.DurationSeconds);
+        if (state.Rows.Count == 0 && state.Total.Count == 0 && state.Total.Llm is null)
+        {
+            // A second without requests: an interval of one machine's run has no histograms then either.
+            return;
+        }
+
+        IntervalAccumulator interval = IntervalFor(second);
+        foreach (RowState row in state.Rows)
+        {
+            int id = _recorder.GetRowId(row.Method, row.Name);
+            if (row.Count > 0)
+            {
+                RowAccumulator.Merge(row, tickScale, RowFor(id), interval.Row(id, this));
+            }
+
+            if (row.Llm is { } llm)
+            {
+                while (_llmRows.Count <= id)
+                {
+                    _llmRows.Add(null);
+                }
+
+                (_llmRows[id] ??= new LlmAccumulator { Goodput = Goodput }).Merge(llm);
+                interval.LlmRow(id, this).Merge(llm);
+            }
+        }
+
+        RowAccumulator.Merge(state.Total, tickScale, _total, interval.Total);
+        if (state.Total.Llm is { } llmTotal)
+        {
+            (_llmTotal ??= new LlmAccumulator { Goodput = Goodput }).Merge(llmTotal);
+            (interval.LlmTotal ??= RentLlm()).Merge(llmTotal);
+        }
+
+        foreach (FailureCount failure in state.Failures)
+        {
+            var key = (_recorder.GetRowId(failure.Method, failure.Name), _recorder.GetErrorId(failure.Error));
+            _failures[key] = _failures.GetValueOrDefault(key) + failure.Count;
+        }
+    }
+
+    /// <summary>Coordinator: adds an agent's user errors (each counted once by its agent) to the run's.</summary>
+    public void MergeErrors(IEnumerable<UserErrorCount> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (UserErrorCount error in errors)
+        {
+            var key = (error.Source, error.Type, error.Message);
+            _userErrors[key] = _userErrors.TryGetValue(key, out var seen)
+                ? (seen.StackTrace, seen.Count + error.Count)
+                : (error.StackTrace, error.Count);
+        }
+    }
+
+    /// <summary>A merged second's length: the longest any agent gave it (only the last second of a run is shorter than 1 s).</summary>
+    private double MergedDuration(long second, double otherwise) =>
+        MergesIntervals && _merged.TryGetValue(second, out MergedSecond? merged) && merged.Duration > 0 ? merged.Duration : otherwise;
+
+    private static RowState EmptyTotalState { get; } = new RowAccumulator(trackTimeToFirstByte: true, trackLag: true).ToState(TotalKey);
 
     /// <summary>
     /// The percentile of a second's scheduling lag that judges it: the highest of p99, p90 and the median that
@@ -515,9 +699,71 @@ internal sealed class MetricsAggregator
         public void Accept(in RequestSample sample) => owner.Fold(in sample);
     }
 
+    /// <summary>Exporting: the interval's rows, total and failures as an agent sends them (before they are reset).</summary>
+    private (List<RowState> Rows, RowState Total, List<FailureCount> Failures) ExportOf(IntervalAccumulator interval)
+    {
+        var rows = new List<RowState>(interval.Rows.Count);
+        foreach ((int rowId, RowAccumulator accumulator) in interval.Rows)
+        {
+            rows.Add(accumulator.ToState(_recorder.GetRow(rowId)) with { Llm = interval.Llm.GetValueOrDefault(rowId)?.ToState() });
+        }
+
+        foreach ((int rowId, LlmAccumulator llm) in interval.Llm)
+        {
+            if (!interval.Rows.ContainsKey(rowId))
+            {
+                RowKey key = _recorder.GetRow(rowId);
+                rows.Add(EmptyTotalState with { Method = key.Method, Name = key.Name, Lag = null, Llm = llm.ToState() });
+            }
+        }
+
+        RowState total = interval.Total.ToState(TotalKey, interval.WarmLag, interval.WarmMaxLagTicks) with { Llm = interval.LlmTotal?.ToState() };
+        var failures = new List<FailureCount>(interval.Failures.Count);
+        foreach (((int row, int error), long count) in interval.Failures)
+        {
+            RowKey key = _recorder.GetRow(row);
+            failures.Add(new FailureCount(key.Method, key.Name, _recorder.GetError(error), count));
+        }
+
+        return (rows, total, failures);
+    }
+
+    /// <summary>What the agents sent of one second, beyond its histograms.</summary>
+    private sealed class MergedSecond
+    {
+        public int Users { get; set; }
+
+        public long Due { get; set; }
+
+        public long Dropped { get; set; }
+
+        public double Duration { get; set; }
+    }
+
     private sealed class IntervalAccumulator(RowAccumulator total)
     {
         public Dictionary<int, RowAccumulator> Rows { get; } = [];
+
+        /// <summary>Exporting: the second's failures by (row, reason).</summary>
+        public Dictionary<(int Row, int Error), long> Failures { get; } = [];
+
+        /// <summary>Exporting: the lag of the run's first-second arrivals that completed this second (kept out of the judged lag).</summary>
+        public HdrHistogram.LongHistogram? WarmLag { get; private set; }
+
+        public long WarmMaxLagTicks { get; private set; }
+
+        public void AddWarmLag(long lagTicks, long lagMicros)
+        {
+            WarmLag ??= new HdrHistogram.LongHistogram(1, RowAccumulator.HighestTrackableMicros, 3);
+            WarmLag.RecordValue(lagMicros);
+            WarmMaxLagTicks = Math.Max(WarmMaxLagTicks, lagTicks);
+        }
+
+        public void ClearWarmLag()
+        {
+            WarmLag = null;
+            WarmMaxLagTicks = 0;
+        }
 
         public Dictionary<int, LlmAccumulator> Llm { get; } = [];
 

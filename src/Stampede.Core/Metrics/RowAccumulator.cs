@@ -110,6 +110,104 @@ internal sealed class RowAccumulator
         BytesReceived = 0;
     }
 
+    /// <summary>The accumulator's whole state, histograms encoded, as an agent sends it (<see cref="IntervalState"/>).</summary>
+    /// <param name="key">The row it counts.</param>
+    /// <param name="extraLag">Scheduling lag kept beside <see cref="Lag"/> (the run's first-second arrivals, which no second is judged on), merged into the state's.</param>
+    /// <param name="extraMaxLagTicks">The largest lag in <paramref name="extraLag"/>, ticks.</param>
+    public RowState ToState(RowKey key, LongHistogram? extraLag = null, long extraMaxLagTicks = 0)
+    {
+        byte[]? lag = null;
+        if (Lag is not null)
+        {
+            if (extraLag is { TotalCount: > 0 })
+            {
+                var all = (LongHistogram)Lag.Copy();
+                all.Add(extraLag);
+                lag = HistogramCodec.Encode(all);
+            }
+            else
+            {
+                lag = HistogramCodec.Encode(Lag);
+            }
+        }
+
+        return new RowState
+        {
+            Method = key.Method,
+            Name = key.Name,
+            Count = Count,
+            Failures = Failures,
+            SumTicks = SumTicks,
+            SumTimeToFirstByteTicks = SumTimeToFirstByteTicks,
+            SumServiceTicks = SumServiceTicks,
+            MinTicks = MinTicks,
+            MaxTicks = MaxTicks,
+            MaxLagTicks = Math.Max(MaxLagTicks, extraMaxLagTicks),
+            BytesSent = BytesSent,
+            BytesReceived = BytesReceived,
+            Latency = HistogramCodec.Encode(Latency),
+            TimeToFirstByte = TimeToFirstByte is null ? null : HistogramCodec.Encode(TimeToFirstByte),
+            ServiceTime = ServiceTime is null ? null : HistogramCodec.Encode(ServiceTime),
+            Lag = lag,
+        };
+    }
+
+    /// <summary>
+    /// Adds another generator's <paramref name="state"/> of the same row to <paramref name="whole"/> and to
+    /// <paramref name="interval"/>: counts and sums add, extremes widen, histograms merge bucket by bucket (exact: the
+    /// merged histogram is the one a single generator would have recorded). Each histogram is decoded once for both.
+    /// A histogram either accumulator does not keep is left out of it.
+    /// </summary>
+    /// <param name="state">The state to add.</param>
+    /// <param name="tickScale">This clock's ticks per tick of the state's clock (1 when both run at the same frequency).</param>
+    /// <param name="whole">The whole-run accumulator.</param>
+    /// <param name="interval">The second's accumulator.</param>
+    /// <exception cref="InvalidDataException">A histogram in <paramref name="state"/> is damaged.</exception>
+    public static void Merge(RowState state, double tickScale, RowAccumulator whole, RowAccumulator interval)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        whole.AddCounters(state, tickScale);
+        interval.AddCounters(state, tickScale);
+        HistogramBase latency = HistogramCodec.Decode(state.Latency);
+        whole.Latency.Add(latency);
+        interval.Latency.Add(latency);
+        MergeInto(state.TimeToFirstByte, whole.TimeToFirstByte, interval.TimeToFirstByte);
+        MergeInto(state.ServiceTime, whole.ServiceTime, interval.ServiceTime);
+        MergeInto(state.Lag, whole.Lag, interval.Lag);
+    }
+
+    private static void MergeInto(byte[]? encoded, LongHistogram? first, LongHistogram? second)
+    {
+        if (encoded is null || (first is null && second is null))
+        {
+            return;
+        }
+
+        HistogramBase histogram = HistogramCodec.Decode(encoded);
+        first?.Add(histogram);
+        second?.Add(histogram);
+    }
+
+    private void AddCounters(RowState state, double tickScale)
+    {
+        Count += state.Count;
+        Failures += state.Failures;
+        SumTicks += Scale(state.SumTicks, tickScale);
+        SumTimeToFirstByteTicks += Scale(state.SumTimeToFirstByteTicks, tickScale);
+        SumServiceTicks += Scale(state.SumServiceTicks, tickScale);
+        if (state.Count > 0)
+        {
+            MinTicks = Math.Min(MinTicks, Scale(state.MinTicks, tickScale));
+        }
+
+        MaxTicks = Math.Max(MaxTicks, Scale(state.MaxTicks, tickScale));
+        MaxLagTicks = Math.Max(MaxLagTicks, Scale(state.MaxLagTicks, tickScale));
+        BytesSent += state.BytesSent;
+        BytesReceived += state.BytesReceived;
+    }
+
+    private static long Scale(long ticks, double scale) => scale == 1 ? ticks : (long)Math.Round(ticks * scale);
+
     /// <summary>Builds the immutable statistics; <paramref name="seconds"/> is the span the rates divide by.</summary>
     public RowStats ToStats(RowKey key, double seconds, long frequency, bool includeHistogram)
     {

@@ -54,6 +54,9 @@ public sealed record StatsSnapshot
 
     /// <summary>Where a running experiment (<c>--find-capacity</c>, <c>--stress</c>) stands; <see langword="null"/> in a plain run.</summary>
     public Experiments.ExperimentProgress? Experiment { get; init; }
+
+    /// <summary>A distributed run's agents as its coordinator saw them; <see langword="null"/> for a run on one machine.</summary>
+    public Cluster.ClusterStats? Cluster { get; init; }
 }
 
 /// <summary>

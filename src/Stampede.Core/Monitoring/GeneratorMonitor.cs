@@ -9,7 +9,7 @@ namespace Stampede.Monitoring;
 /// warning when CPU passes the threshold, as Locust does, because latencies measured by a saturated
 /// generator include its own queueing.
 /// </summary>
-internal sealed class GeneratorMonitor
+internal sealed class GeneratorMonitor : IGeneratorWatch
 {
     private const double MinimumWindowSeconds = 0.5;
 
