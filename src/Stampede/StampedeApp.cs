@@ -31,6 +31,13 @@ public static partial class StampedeApp
     /// <summary>Exit code for bad usage: unknown flag, invalid value, unusable scenario.</summary>
     public const int UsageErrorExitCode = 2;
 
+    /// <summary>
+    /// Exit code when a distributed run could not run: its NATS server refused or could not be reached, its agents did not
+    /// come or could not take their share, an agent was refused (another scenario or version), or an agent lost its
+    /// coordinator mid-run (its users were stopped).
+    /// </summary>
+    public const int ClusterFailedExitCode = 4;
+
     /// <summary>Exit code when a threshold failed, an SLO objective was missed or the run regressed against its baseline.</summary>
     public const int CheckFailedExitCode = GateResults.FailedExitCode;
 
@@ -80,84 +87,19 @@ public static partial class StampedeApp
         Secrets.AddFromEnvironment(environment);
         Secrets.Add(settings.WebAuth?[(settings.WebAuth.IndexOf(':', StringComparison.Ordinal) + 1)..]);
 
-        Type[] shapes = [.. userTypes.Where(t => typeof(LoadShape).IsAssignableFrom(t))];
         Type[] users = [.. userTypes.Where(t => !typeof(LoadShape).IsAssignableFrom(t))];
-        if (shapes.Length > 1)
+        (LoadShape? shape, string? shapeProblem) = CreateShape(settings, userTypes);
+        if (shapeProblem is not null)
         {
-            return await UsageErrorAsync(errors, [$"Several load shapes were given ({string.Join(", ", shapes.Select(s => s.Name))}); pass at most one."]).ConfigureAwait(false);
+            return await UsageErrorAsync(errors, [shapeProblem]).ConfigureAwait(false);
         }
 
-        LoadShape? shape;
-        try
+        if (settings.Cluster.Role == Cluster.ClusterRole.Agent)
         {
-            shape = shapes.Length == 1 ? (LoadShape)Activator.CreateInstance(shapes[0], nonPublic: true)!
-                : settings.Stages is { } stages ? LoadShapes.Stages(stages)
-                : null;
-        }
-        catch (TargetInvocationException ex)
-        {
-            return await UsageErrorAsync(errors, [$"The load shape {shapes[0].Name} could not be created: {ex.InnerException?.Message}"]).ConfigureAwait(false);
+            return await Cluster.ClusterAgent.RunAsync(settings, userTypes, console, errors, cancellationToken).ConfigureAwait(false);
         }
 
-        var options = new LoadTestOptions
-        {
-            Host = settings.Host,
-            Users = settings.Users,
-            SpawnRate = settings.SpawnRate,
-            RunTime = settings.RunTime,
-            StopTimeout = settings.StopTimeout,
-            Shape = shape,
-            Tags = settings.Tags,
-            ExcludeTags = settings.ExcludeTags,
-            Seed = settings.Seed,
-            RequestTimeout = settings.RequestTimeout,
-            HttpVersion = settings.HttpVersion,
-            ShareConnections = settings.SharedConnections,
-            Insecure = settings.Insecure,
-            MaxBodyBytes = settings.MaxBodyBytes,
-            HistoryInMemory = settings.HistoryInMemory,
-            SourceAddresses = settings.SourceAddresses,
-            Rate = settings.FindCapacity || settings.Stress ? null : settings.Rate,
-            RateStages = settings.RateStages ?? [],
-            Arrivals = settings.Arrivals,
-            Burstiness = settings.Burstiness,
-            PreAllocatedUsers = settings.PreAllocatedUsers,
-            MaxUsers = settings.MaxUsers,
-            MaxBacklog = settings.Backlog,
-            MinDuration = settings.MinDuration,
-            Strict = settings.Strict,
-            KeepGoing = settings.KeepGoing,
-            Goodput = settings.Goodput,
-            Soak = settings.Soak,
-            Stress = settings.Stress ? new Experiments.StressTestOptions
-            {
-                StartRate = settings.Rate is > 0 ? settings.Rate.Value : 1,
-                StepRate = settings.StepRate,
-                StepFactor = settings.StepFactor,
-                StepTime = settings.StepTime,
-                BreakWhen = settings.BreakWhen,
-                RecoveryRate = settings.RecoveryRate,
-                RecoveryTime = settings.RecoveryTime,
-            }
-            : null,
-            FindCapacity = settings.FindCapacity ? new Experiments.CapacitySearchOptions
-            {
-                StartRate = settings.Rate is > 0 ? settings.Rate.Value : 1,
-                MaxRate = settings.MaxRate,
-                StepTime = settings.StepTime,
-                StepWarmup = settings.StepWarmup,
-                Precision = settings.Precision,
-            }
-            : null,
-            Thresholds = settings.Slos,
-            MetricsEndpoints = settings.MetricsEndpoints,
-            MetricsInterval = settings.MetricsInterval,
-            MetricsTimeout = settings.MetricsTimeout,
-            WatchPids = settings.WatchPids,
-            Watches = settings.Watches,
-            Warmup = settings.Warmup,
-            Autoscaling = settings.ToAutoscalingOptions(),
-        };
+        LoadTestOptions options = CreateOptions(settings, shape);
 
         string? outputProblem = PrepareOutputs(settings);
         if (outputProblem is not null)
@@ -181,6 +123,24 @@ public static partial class StampedeApp
             return await UsageErrorAsync(errors, [ex.Message]).ConfigureAwait(false);
         }
 
+        return settings.Cluster.Role == Cluster.ClusterRole.Coordinator
+            ? await CoordinateAsync(test, settings, gates, options, shape, users, userTypes, console, errors, time, cancellationToken).ConfigureAwait(false)
+            : await RunAsync(test, settings, gates, options, shape, users, console, errors, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the test (or serves the dashboard that runs it) and reports: on one machine, or as a distributed run's coordinator.</summary>
+    private static async Task<int> RunAsync(
+        LoadTest test,
+        CliSettings settings,
+        GateInputs gates,
+        LoadTestOptions options,
+        LoadShape? shape,
+        Type[] users,
+        IAnsiConsole console,
+        TextWriter errors,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
         if (!settings.Headless)
         {
             // The scenario and flags are valid; the dashboard creates a fresh test for each run it starts.
@@ -247,6 +207,14 @@ public static partial class StampedeApp
         try
         {
             result = await test.RunAsync(interrupt.Token).ConfigureAwait(false);
+        }
+        catch (Cluster.ClusterException ex)
+        {
+            // The distributed run could not start (no agents, an agent that could not take its share): nothing was measured.
+            await viewStop.CancelAsync().ConfigureAwait(false);
+            journal?.Complete();
+            await errors.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ClusterFailedExitCode;
         }
 #pragma warning disable CA1031 // An engine that fails (a bug, out of memory) must still leave the results gathered so far.
         catch (Exception ex) when (journal is not null && ex is not OperationCanceledException)
@@ -386,6 +354,91 @@ public static partial class StampedeApp
 
         await errors.WriteLineAsync("Run with --help to see every flag.").ConfigureAwait(false);
         return UsageErrorExitCode;
+    }
+
+    /// <summary>The run's load shape: the scenario's own <see cref="LoadShape"/> class, else <c>--stages</c>, else none; or why it cannot be made.</summary>
+    internal static (LoadShape? Shape, string? Problem) CreateShape(CliSettings settings, IReadOnlyList<Type> userTypes)
+    {
+        Type[] shapes = [.. userTypes.Where(t => typeof(LoadShape).IsAssignableFrom(t))];
+        if (shapes.Length > 1)
+        {
+            return (null, $"Several load shapes were given ({string.Join(", ", shapes.Select(s => s.Name))}); pass at most one.");
+        }
+
+        try
+        {
+            return (shapes.Length == 1 ? (LoadShape)Activator.CreateInstance(shapes[0], nonPublic: true)!
+                : settings.Stages is { } stages ? LoadShapes.Stages(stages)
+                : null, null);
+        }
+        catch (TargetInvocationException ex)
+        {
+            return (null, $"The load shape {shapes[0].Name} could not be created: {ex.InnerException?.Message}");
+        }
+    }
+
+    /// <summary>The engine's options for what the command line asked.</summary>
+    internal static LoadTestOptions CreateOptions(CliSettings settings, LoadShape? shape)
+    {
+        return new LoadTestOptions
+        {
+            Host = settings.Host,
+            Users = settings.Users,
+            SpawnRate = settings.SpawnRate,
+            RunTime = settings.RunTime,
+            StopTimeout = settings.StopTimeout,
+            Shape = shape,
+            Tags = settings.Tags,
+            ExcludeTags = settings.ExcludeTags,
+            Seed = settings.Seed,
+            RequestTimeout = settings.RequestTimeout,
+            HttpVersion = settings.HttpVersion,
+            ShareConnections = settings.SharedConnections,
+            Insecure = settings.Insecure,
+            MaxBodyBytes = settings.MaxBodyBytes,
+            HistoryInMemory = settings.HistoryInMemory,
+            SourceAddresses = settings.SourceAddresses,
+            Rate = settings.FindCapacity || settings.Stress ? null : settings.Rate,
+            RateStages = settings.RateStages ?? [],
+            Arrivals = settings.Arrivals,
+            Burstiness = settings.Burstiness,
+            PreAllocatedUsers = settings.PreAllocatedUsers,
+            MaxUsers = settings.MaxUsers,
+            MaxBacklog = settings.Backlog,
+            MinDuration = settings.MinDuration,
+            Strict = settings.Strict,
+            KeepGoing = settings.KeepGoing,
+            Goodput = settings.Goodput,
+            Soak = settings.Soak,
+            Stress = settings.Stress ? new Experiments.StressTestOptions
+            {
+                StartRate = settings.Rate is > 0 ? settings.Rate.Value : 1,
+                StepRate = settings.StepRate,
+                StepFactor = settings.StepFactor,
+                StepTime = settings.StepTime,
+                BreakWhen = settings.BreakWhen,
+                RecoveryRate = settings.RecoveryRate,
+                RecoveryTime = settings.RecoveryTime,
+            }
+            : null,
+            FindCapacity = settings.FindCapacity ? new Experiments.CapacitySearchOptions
+            {
+                StartRate = settings.Rate is > 0 ? settings.Rate.Value : 1,
+                MaxRate = settings.MaxRate,
+                StepTime = settings.StepTime,
+                StepWarmup = settings.StepWarmup,
+                Precision = settings.Precision,
+            }
+            : null,
+            Thresholds = settings.Slos,
+            MetricsEndpoints = settings.MetricsEndpoints,
+            MetricsInterval = settings.MetricsInterval,
+            MetricsTimeout = settings.MetricsTimeout,
+            WatchPids = settings.WatchPids,
+            Watches = settings.Watches,
+            Warmup = settings.Warmup,
+            Autoscaling = settings.ToAutoscalingOptions(),
+        };
     }
 
     private static string? PrepareOutputs(CliSettings settings)

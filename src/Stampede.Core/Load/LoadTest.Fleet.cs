@@ -13,6 +13,21 @@ public sealed partial class LoadTest
     /// <summary>The coordinator's copy of the open-model schedule: what the agents were asked for (its gaps are never drawn).</summary>
     private ArrivalSchedule? _fleetSchedule;
 
+    private volatile bool _aborted;
+
+    /// <summary>How long stopping users may finish their task: <see cref="LoadTestOptions.StopTimeout"/>, or nothing after <see cref="Abort"/>.</summary>
+    private TimeSpan StopTimeout => _aborted ? TimeSpan.Zero : _options.StopTimeout;
+
+    /// <summary>
+    /// Stops the run now: users stop without finishing their tasks (no stop timeout), and the outputs are still complete.
+    /// An agent that lost its coordinator does this: nothing may keep sending load unattended.
+    /// </summary>
+    internal void Abort()
+    {
+        _aborted = true;
+        _stop.Cancel();
+    }
+
     /// <summary>Agent: the whole schedule's rate from <paramref name="atSeconds"/> on (the coordinator's experiment moved on a step).</summary>
     internal void SetRate(double rate, double atSeconds) => _pool?.SetRate(rate, atSeconds);
 

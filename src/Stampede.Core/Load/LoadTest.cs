@@ -243,13 +243,13 @@ public sealed partial class LoadTest : IDisposable
         if (pool is not null)
         {
             reason = await pool.DispatchAsync(aggregator, start, stopToken).ConfigureAwait(false);
-            await pool.StopAllAsync(_options.StopTimeout).ConfigureAwait(false);
+            await pool.StopAllAsync(StopTimeout).ConfigureAwait(false);
         }
         else
         {
             using var crowd = new Crowd(_time, _classes, recorder, settings, seed, agent?.Partition);
             reason = await ControlAsync(crowd, aggregator, start, stopToken).ConfigureAwait(false);
-            Task stopping = crowd.StopAllAsync(_options.StopTimeout);
+            Task stopping = crowd.StopAllAsync(StopTimeout);
             _stopsRequested = true;
             await stopping.ConfigureAwait(false);
         }

@@ -38,6 +38,42 @@ internal sealed record IntervalState
 
     /// <summary>Requests of the second that failed, by row and reason.</summary>
     public IReadOnlyList<FailureCount> Failures { get; init; } = [];
+
+    /// <summary>More parts of this second follow (<see cref="Split"/>): the second is not complete until its last part.</summary>
+    public bool MoreParts { get; init; }
+
+    /// <summary>
+    /// This second in parts of at most <paramref name="rowsPerPart"/> rows each, for a transport whose messages have a size
+    /// limit. Merging the parts is merging the whole: the first part carries the second's total, failures and counts, the
+    /// others only rows, and every part but the last says more follow.
+    /// </summary>
+    public IReadOnlyList<IntervalState> Split(int rowsPerPart)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerPart, 1);
+        if (Rows.Count <= rowsPerPart)
+        {
+            return [this];
+        }
+
+        var parts = new List<IntervalState>();
+        for (int from = 0; from < Rows.Count; from += rowsPerPart)
+        {
+            IReadOnlyList<RowState> rows = [.. Rows.Skip(from).Take(rowsPerPart)];
+            parts.Add(from == 0
+                ? this with { Rows = rows, MoreParts = true }
+                : new IntervalState
+                {
+                    Second = Second,
+                    DurationSeconds = DurationSeconds,
+                    Rows = rows,
+                    Total = RowState.EmptyTotal,
+                    MoreParts = true,
+                });
+        }
+
+        parts[^1] = parts[^1] with { MoreParts = false };
+        return parts;
+    }
 }
 
 /// <summary>The counters and histograms of one row over one second, as <see cref="IntervalState"/> carries them.</summary>
@@ -81,6 +117,9 @@ internal sealed record RowState
 
     /// <summary>The row's streamed completions; <see langword="null"/> for a row with none.</summary>
     public LlmState? Llm { get; init; }
+
+    /// <summary>An aggregated row without requests (every histogram empty).</summary>
+    public static RowState EmptyTotal { get; } = new RowAccumulator(trackTimeToFirstByte: true, trackLag: true).ToState(new RowKey(string.Empty, "Aggregated"));
 }
 
 /// <summary>The LLM counters and histograms of one row over one second.</summary>

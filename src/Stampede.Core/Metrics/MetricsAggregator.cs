@@ -532,7 +532,7 @@ internal sealed class MetricsAggregator
                 DroppedIterations = dropped,
                 GeneratorBound = bound,
                 Rows = exportRows ?? [],
-                Total = exportTotal ?? EmptyTotalState,
+                Total = exportTotal ?? RowState.EmptyTotal,
                 Failures = exportFailures ?? [],
             });
         }
@@ -649,8 +649,6 @@ internal sealed class MetricsAggregator
     private double MergedDuration(long second, double otherwise) =>
         MergesIntervals && _merged.TryGetValue(second, out MergedSecond? merged) && merged.Duration > 0 ? merged.Duration : otherwise;
 
-    private static RowState EmptyTotalState { get; } = new RowAccumulator(trackTimeToFirstByte: true, trackLag: true).ToState(TotalKey);
-
     /// <summary>
     /// The percentile of a second's scheduling lag that judges it: the highest of p99, p90 and the median that
     /// <paramref name="scheduledRequests"/> samples support (<see cref="Analysis.Sampling.MinimumSamples"/>).
@@ -713,7 +711,7 @@ internal sealed class MetricsAggregator
             if (!interval.Rows.ContainsKey(rowId))
             {
                 RowKey key = _recorder.GetRow(rowId);
-                rows.Add(EmptyTotalState with { Method = key.Method, Name = key.Name, Lag = null, Llm = llm.ToState() });
+                rows.Add(RowState.EmptyTotal with { Method = key.Method, Name = key.Name, Lag = null, Llm = llm.ToState() });
             }
         }
 

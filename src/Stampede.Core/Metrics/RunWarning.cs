@@ -6,7 +6,7 @@ namespace Stampede.Metrics;
 /// <see cref="Monitoring.GeneratorHealth.Warnings"/>, about target sources in <see cref="Monitoring.TargetSnapshot.Warnings"/>.
 /// </summary>
 /// <param name="At">Time since the run started.</param>
-/// <param name="Kind">What it is about: <see cref="TargetUnreachable"/>, <see cref="SloRowMissing"/>, <see cref="FileLimit"/> or <see cref="HistoryInMemory"/>.</param>
+/// <param name="Kind">What it is about: <see cref="TargetUnreachable"/>, <see cref="SloRowMissing"/>, <see cref="FileLimit"/>, <see cref="HistoryInMemory"/> or <see cref="AgentLost"/>.</param>
 /// <param name="Message">What happened, its likely cause and what to do.</param>
 public sealed record RunWarning(TimeSpan At, string Kind, string Message)
 {
@@ -21,4 +21,7 @@ public sealed record RunWarning(TimeSpan At, string Kind, string Message)
 
     /// <summary>The per-second history could not move to disk (<see cref="Load.LoadTestOptions.HistoryInMemory"/>) and stays in memory, growing with the run.</summary>
     public const string HistoryInMemory = "historyInMemory";
+
+    /// <summary>A distributed run's agent stopped reporting (killed, cut off): its share of the load went missing from then (docs/distributed.md).</summary>
+    public const string AgentLost = "agentLost";
 }

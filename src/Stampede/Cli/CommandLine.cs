@@ -87,6 +87,7 @@ internal sealed partial class CommandLine
         ConfigureAutoscalingOptions();
         ConfigureCapacityOptions();
         ConfigureColdStartOptions();
+        ConfigureClusterOptions();
 
         _root = new RootCommand(description)
         {
@@ -125,6 +126,11 @@ internal sealed partial class CommandLine
         }
 
         foreach (Option option in ColdStartOptions)
+        {
+            _root.Options.Add(option);
+        }
+
+        foreach (Option option in ClusterOptions)
         {
             _root.Options.Add(option);
         }
@@ -211,6 +217,7 @@ internal sealed partial class CommandLine
             KeepGoing = result.GetValue(_keepGoing),
             Goodput = result.GetValue(_goodput),
             Arguments = [.. args],
+            EffectiveArguments = merged,
         };
 
         settings = WithGates(settings, result);
@@ -220,6 +227,7 @@ internal sealed partial class CommandLine
         settings = WithAutoscaling(settings, result);
         settings = WithCapacity(settings, result);
         settings = WithColdStart(settings, result);
+        settings = WithCluster(settings, result);
         List<string> conflicts = Conflicts(settings, result);
         return conflicts.Count > 0 ? new ParseOutcome(null, conflicts, result) : new ParseOutcome(settings, [], result);
     }
@@ -256,6 +264,7 @@ internal sealed partial class CommandLine
         }
 
         CapacityConflicts(settings, result, conflicts);
+        ClusterConflicts(settings, result, settings.Arguments, conflicts);
         ColdStartConflicts(settings, result, conflicts);
         AutoscalingConflicts(settings, result, conflicts);
         if (settings.PreAllocatedUsers is { } pre && settings.MaxUsers is { } max && pre > max)
