@@ -6,8 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the test suites need: `kill` (procps) sends signals to scenario processes;
 # `chromium` (/usr/bin/chromium) is the headless browser the HTML report tests drive with Playwright;
-# `prometheus-node-exporter` (/usr/bin/prometheus-node-exporter) is the real exporter the target-monitoring tests scrape.
-packages=(procps chromium prometheus-node-exporter)
+# `prometheus-node-exporter` (/usr/bin/prometheus-node-exporter) is the real exporter the target-monitoring tests scrape;
+# `nats-server` (/usr/sbin/nats-server) is the message bus the distributed-run tests start on loopback.
+packages=(procps chromium prometheus-node-exporter nats-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

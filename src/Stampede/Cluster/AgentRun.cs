@@ -29,6 +29,31 @@ internal sealed class AgentRun(int number, int index, int count, ReportUplink up
     /// <summary>Completes when the users are ready and the test waits for its start.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>Stops the run (users stop as at the end of the run time; at once when <paramref name="now"/>); nothing once it has ended.</summary>
+    public void Stop(bool now)
+    {
+        if (Completion.IsCompleted || Running is null || Running.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            if (now)
+            {
+                Test.Abort();
+            }
+            else
+            {
+                Test.Stop();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // It ended meanwhile.
+        }
+    }
+
     /// <summary>The coordinator's start, as Unix ms on this machine's clock.</summary>
     public void Start(double unixMs) => _startAt.TrySetResult(unixMs);
 

@@ -74,7 +74,7 @@ internal sealed partial class ClusterAgent
                 _ = EndAsync(0, "the coordinator ended; quitting", abort: false);
                 break;
             case ClusterProtocol.Kinds.Stop:
-                run?.Test.Stop();
+                run?.Stop(now: false);
                 break;
             default:
                 if (run is null || run.Number != control.Run)
@@ -248,7 +248,7 @@ internal sealed partial class ClusterAgent
             await _errors.WriteLineAsync($"error: run {run.Number} failed on this agent ({ex.GetType().Name}: {Security.Secrets.Redact(ex.Message)}).").ConfigureAwait(false);
         }
 
-        await Task.WhenAny(run.Uplink.FinalTaken, sending, Task.Delay(_cluster.HeartbeatTimeout * 2)).ConfigureAwait(false);
+        await Task.WhenAny(run.Uplink.FinalTaken, sending, _coordinatorGone.Task, Task.Delay(_cluster.HeartbeatTimeout * 2)).ConfigureAwait(false);
         if (result is not null)
         {
             var report = new RunReport
@@ -273,6 +273,14 @@ internal sealed partial class ClusterAgent
 
             RowStats total = result.Stats.Total;
             Say(string.Create(CultureInfo.InvariantCulture, $"Agent {_name}: run {run.Number} ended ({result.StopReason}) after {result.Stats.Elapsed.TotalSeconds:0.0} s: {total.Requests} requests, {total.Failures} failed, p50 {total.MedianMs:0.###} ms, p99 {total.GetPercentile(99):0.###} ms; {run.Uplink.Resent} reports sent again."));
+        }
+
+        lock (_lock)
+        {
+            if (_run == run)
+            {
+                _run = null;
+            }
         }
 
         run.Test.Dispose();

@@ -26,6 +26,7 @@ internal sealed partial class ClusterAgent
     private readonly NatsConnection _nats;
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _coordinatorGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastContact;
     private AgentRun? _run;
 
@@ -249,17 +250,15 @@ internal sealed partial class ClusterAgent
             await _errors.WriteLineAsync($"{(code == 130 ? "Agent " + _name : "error")}: {why}.").ConfigureAwait(false);
         }
 
+        if (abort)
+        {
+            // Nobody will take the last report: the run's end does not wait for it.
+            _coordinatorGone.TrySetResult();
+        }
+
         if (run is not null)
         {
-            if (abort)
-            {
-                run.Test.Abort();
-            }
-            else
-            {
-                run.Test.Stop();
-            }
-
+            run.Stop(now: abort);
             await run.Completion.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
 

@@ -44,6 +44,8 @@ internal static partial class HtmlReportWriter
             ["llm"] = Llm(document),
             ["failures"] = Failures(document),
             ["generator"] = Generator(document.Generator),
+            ["cluster-link"] = ClusterLink(document),
+            ["cluster"] = Cluster(document),
             ["target-link"] = TargetLink(document),
             ["target"] = Target(document),
             ["analysis-definitions"] = AnalysisDefinitions(document) + DriftDefinitions(document) + LlmDefinitions(document),

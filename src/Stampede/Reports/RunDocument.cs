@@ -68,6 +68,10 @@ internal sealed record RunDocument
     /// <summary>The run's analyses: <c>analysis.bottleneck</c>; absent in documents written before it existed.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RunDocumentAnalysis? Analysis { get; init; }
+
+    /// <summary>A distributed run's agents (docs/distributed.md); absent for a run on one machine.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunDocumentCluster? Cluster { get; init; }
 }
 
 /// <summary>Whether a run's numbers can be trusted.</summary>

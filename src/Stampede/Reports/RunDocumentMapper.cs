@@ -54,6 +54,7 @@ internal static class RunDocumentMapper
             Slos = RunDocumentChecksMapper.Slos(report.Gates),
             Baseline = RunDocumentChecksMapper.Baseline(report.Gates),
             Target = ToTarget(stats.Target),
+            Cluster = RunDocumentCluster.From(stats.Cluster),
             Analysis = result.Bottleneck is null && result.Drift is null && result.Capacity is null && result.Autoscaling is null && result.ColdStart is null && result.BreakingPoint is null && report.Gates.SoakNoData is null ? null : new RunDocumentAnalysis
             {
                 Bottleneck = result.Bottleneck is { } b ? ToBottleneck(b) : null,

@@ -56,12 +56,13 @@ internal static class StatsTables
 
         string? target = TargetTables.LiveLine(stats.Target);
         string? llm = LlmTables.LiveLine(stats);
-        if (warnings.Count == 0 && target is null && llm is null)
+        string? cluster = ClusterTables.LiveLine(stats.Cluster);
+        if (warnings.Count == 0 && target is null && llm is null && cluster is null)
         {
             return table;
         }
 
-        IEnumerable<IRenderable> lines = [.. new[] { llm, target }.OfType<string>().Select(l => new Markup(Markup.Escape(l)))];
+        IEnumerable<IRenderable> lines = [.. new[] { cluster, llm, target }.OfType<string>().Select(l => new Markup(Markup.Escape(l)))];
         return new Rows([table, .. lines, .. warnings.Select(w => new Markup($"[yellow]{Markup.Escape(w)}[/]"))]);
     }
 
@@ -140,6 +141,11 @@ internal static class StatsTables
             yield return new Markup(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Schedule: {arrivals.DueIterations} iterations due (target mean {arrivals.MeanTargetRate:0.##}/s), {arrivals.StartedIterations} started ({arrivals.AchievedRate:0.##}/s), [{(arrivals.DroppedIterations > 0 ? "yellow" : "green")}]{arrivals.DroppedIterations} dropped[/] (no free user among {arrivals.MaxUsers}); scheduling lag (send − intended start) p50 {Ms(stats.Total.GetSchedulingLagPercentile(50))} ms, p99 {Ms(stats.Total.GetSchedulingLagPercentile(99))} ms, max {Ms(stats.Total.GetSchedulingLagPercentile(100))} ms.{Environment.NewLine}"));
+        }
+
+        foreach (IRenderable part in ClusterTables.Summary(stats.Cluster))
+        {
+            yield return part;
         }
 
         if (stats.Failures.Count > 0)

@@ -35,6 +35,9 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>When the latest request arrived (UTC); <see langword="null"/> before the first.</summary>
+    public DateTime? LastRequestAt { get; private set; }
+
     /// <summary>Distinct TCP connections that sent at least one request.</summary>
     public int Connections => _connections.Count;
 
@@ -75,6 +78,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     {
         long started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _requests);
+        LastRequestAt = DateTime.UtcNow;
         _connections.TryAdd(context.Connection.Id, 0);
         Protocols.AddOrUpdate(context.Request.Protocol, 1, (_, n) => n + 1);
         string path = context.Request.Path.Value ?? "/";
