@@ -105,7 +105,7 @@ internal sealed record RowState
 
     public long BytesReceived { get; init; }
 
-    /// <summary>Response time histogram (µs), <see cref="HistogramCodec"/> bytes.</summary>
+    /// <summary>Response time histogram (µs), in <see cref="HistogramWire"/> form (as every histogram here).</summary>
     public required byte[] Latency { get; init; }
 
     public byte[]? TimeToFirstByte { get; init; }

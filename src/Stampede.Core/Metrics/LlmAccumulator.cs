@@ -159,7 +159,7 @@ internal sealed class LlmAccumulator
         }
 
         public LlmMetricState ToState() =>
-            new(_histogram.TotalCount == 0 ? null : HistogramCodec.Encode(_histogram), Sum, _min, _max);
+            new(_histogram.TotalCount == 0 ? null : HistogramWire.Encode(_histogram), Sum, _min, _max);
 
         public void Merge(LlmMetricState state)
         {
@@ -168,7 +168,7 @@ internal sealed class LlmAccumulator
                 return;
             }
 
-            _histogram.Add(HistogramCodec.Decode(bytes));
+            HistogramWire.AddTo(bytes, _histogram);
             Sum += state.Sum;
             _min = Math.Min(_min, state.Min);
             _max = Math.Max(_max, state.Max);

@@ -123,11 +123,11 @@ internal sealed class RowAccumulator
             {
                 var all = (LongHistogram)Lag.Copy();
                 all.Add(extraLag);
-                lag = HistogramCodec.Encode(all);
+                lag = HistogramWire.Encode(all);
             }
             else
             {
-                lag = HistogramCodec.Encode(Lag);
+                lag = HistogramWire.Encode(Lag);
             }
         }
 
@@ -145,9 +145,9 @@ internal sealed class RowAccumulator
             MaxLagTicks = Math.Max(MaxLagTicks, extraMaxLagTicks),
             BytesSent = BytesSent,
             BytesReceived = BytesReceived,
-            Latency = HistogramCodec.Encode(Latency),
-            TimeToFirstByte = TimeToFirstByte is null ? null : HistogramCodec.Encode(TimeToFirstByte),
-            ServiceTime = ServiceTime is null ? null : HistogramCodec.Encode(ServiceTime),
+            Latency = HistogramWire.Encode(Latency),
+            TimeToFirstByte = TimeToFirstByte is null ? null : HistogramWire.Encode(TimeToFirstByte),
+            ServiceTime = ServiceTime is null ? null : HistogramWire.Encode(ServiceTime),
             Lag = lag,
         };
     }
@@ -155,8 +155,8 @@ internal sealed class RowAccumulator
     /// <summary>
     /// Adds another generator's <paramref name="state"/> of the same row to <paramref name="whole"/> and to
     /// <paramref name="interval"/>: counts and sums add, extremes widen, histograms merge bucket by bucket (exact: the
-    /// merged histogram is the one a single generator would have recorded). Each histogram is decoded once for both.
-    /// A histogram either accumulator does not keep is left out of it.
+    /// merged histogram is the one a single generator would have recorded). A histogram either accumulator does not
+    /// keep is left out of it.
     /// </summary>
     /// <param name="state">The state to add.</param>
     /// <param name="tickScale">This clock's ticks per tick of the state's clock (1 when both run at the same frequency).</param>
@@ -168,9 +168,7 @@ internal sealed class RowAccumulator
         ArgumentNullException.ThrowIfNull(state);
         whole.AddCounters(state, tickScale);
         interval.AddCounters(state, tickScale);
-        HistogramBase latency = HistogramCodec.Decode(state.Latency);
-        whole.Latency.Add(latency);
-        interval.Latency.Add(latency);
+        HistogramWire.AddTo(state.Latency, whole.Latency, interval.Latency);
         MergeInto(state.TimeToFirstByte, whole.TimeToFirstByte, interval.TimeToFirstByte);
         MergeInto(state.ServiceTime, whole.ServiceTime, interval.ServiceTime);
         MergeInto(state.Lag, whole.Lag, interval.Lag);
@@ -178,14 +176,10 @@ internal sealed class RowAccumulator
 
     private static void MergeInto(byte[]? encoded, LongHistogram? first, LongHistogram? second)
     {
-        if (encoded is null || (first is null && second is null))
+        if (encoded is not null && (first is not null || second is not null))
         {
-            return;
+            HistogramWire.AddTo(encoded, first, second);
         }
-
-        HistogramBase histogram = HistogramCodec.Decode(encoded);
-        first?.Add(histogram);
-        second?.Add(histogram);
     }
 
     private void AddCounters(RowState state, double tickScale)

@@ -117,6 +117,8 @@ internal static class DashboardApp
             }
         }
 
+        // A distributed run's coordinator: every run of the dashboard goes to the same agents.
+        options.Fleet = template.Fleet;
         options.Users = request.Users;
         options.SpawnRate = request.SpawnRate;
         options.Host = request.Host;

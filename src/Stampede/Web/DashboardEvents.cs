@@ -6,7 +6,7 @@ namespace Stampede.Web;
 
 /// <summary>
 /// Writes a <see cref="DashboardView"/> as the JSON of one server-sent event: run state, the thresholds and their
-/// verdicts, the watched target's latest values and the bottleneck verdict, a running experiment's progress and
+/// verdicts, the watched target's latest values and the bottleneck verdict, a distributed run's agents, a running experiment's progress and
 /// the ended run's analyses, the stats and failures tables (with each row's LLM statistics when it has streams), and
 /// the chart points (requests/s, failures/s, users, p50 and p95 of each one-second interval, each target series, and
 /// the TTFT and output tokens/s of a run with streams) that the client does not have yet.
@@ -55,6 +55,7 @@ internal static partial class DashboardEvents
 
             WriteThresholds(json, view);
             WriteTarget(json, view);
+            WriteCluster(json, view);
             WriteExperiment(json, view);
             WriteAnalyses(json, view);
 

@@ -118,6 +118,50 @@ public sealed class MetricsAggregatorMergeTests
         }
     }
 
+    [Fact]
+    public void Merge_SecondSplitInParts_EqualsTheWholeSecond()
+    {
+        long start = _time.GetTimestamp();
+        var agent = new Side(_time, start, export: true);
+        var random = new Random(5);
+        for (int i = 0; i < 300; i++)
+        {
+            Sample sample = Sample.Random(random, 0.9);
+            agent.Record(sample with { Name = $"/row-{i % 7}" });
+        }
+
+        _time.SetUtcNow(_time.GetUtcNow() + TimeSpan.FromSeconds(2));
+        agent.Aggregator.Drain();
+        agent.Aggregator.CloseIntervals(_time.GetTimestamp());
+        IntervalState second = agent.Aggregator.TakeExport().Intervals[0];
+        var whole = new MetricsAggregator(new MetricsRecorder(), new ClusterHealth(90), _time, start) { MergesIntervals = true };
+        var parted = new MetricsAggregator(new MetricsRecorder(), new ClusterHealth(90), _time, start) { MergesIntervals = true };
+
+        IReadOnlyList<IntervalState> parts = second.Split(2);
+        whole.Merge(second);
+        foreach (IntervalState part in parts)
+        {
+            parted.Merge(part);
+        }
+
+        long end = _time.GetTimestamp();
+        whole.Complete(end);
+        parted.Complete(end);
+        parts.Count.ShouldBe(4, "7 rows, 2 a part");
+        parts.Select(p => p.MoreParts).ShouldBe([true, true, true, false]);
+        StatsSnapshot a = parted.Snapshot(end, includeHistograms: true);
+        StatsSnapshot b = whole.Snapshot(end, includeHistograms: true);
+        SameRow(a.Total, b.Total);
+        a.Rows.Count.ShouldBe(7);
+        for (int i = 0; i < a.Rows.Count; i++)
+        {
+            SameRow(a.Rows[i], b.Rows[i]);
+        }
+
+        a.Failures.ShouldBe(b.Failures);
+        a.History.Select(h => (h.Second, h.Users, h.Total.Requests)).ShouldBe(b.History.Select(h => (h.Second, h.Users, h.Total.Requests)));
+    }
+
     private static void SameRow(RowStats merged, RowStats expected)
     {
         merged.Requests.ShouldBe(expected.Requests);

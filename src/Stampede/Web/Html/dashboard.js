@@ -227,6 +227,24 @@
     });
   }
 
+  // ---- agents of a distributed run ------------------------------------------------------------
+  function renderAgents(v) {
+    var c = v.cluster;
+    $("agents").hidden = !c;
+    body.setAttribute("data-agents", String(c ? c.agents.length : 0));
+    if (!c) { return; }
+    $("agents-note").textContent = "run '" + c.runId + "' on " + c.server + ": " + plural(c.reportsMerged, "report", "reports") + " merged exactly";
+    fill("agents-table", c.agents.map(function (a) {
+      var lost = a.state === "lost";
+      return row([
+        a.name, a.host, a.share,
+        { text: lost ? "lost at " + fmt(a.lostAtSeconds, 1) + " s (" + a.lostReason + ")" : a.state, className: lost ? "fail" : "" },
+        fmt(a.users, 0), fmt(a.requests, 0), { text: fmt(a.failures, 0), className: a.failures > 0 ? "fail" : "" },
+        fmt(a.peakCpuPercent, 1), fmt(a.boundSeconds, 0), fmt(a.clockOffsetMs, 3),
+      ], lost ? "lost" : "");
+    }), "Waiting for agents.", 10);
+  }
+
   // ---- LLM streams ----------------------------------------------------------------------------
   // Each second's TTFT p50/p95 and output tokens/s of the run's completed streams, aligned with series.time (null
   // before the run's first stream); the table is every row with streams, and the aggregate.
@@ -521,6 +539,7 @@
     renderStats(v);
     renderThresholds(v);
     renderTarget(v);
+    renderAgents(v);
     renderExperiment(v);
     renderLlm(v);
 
