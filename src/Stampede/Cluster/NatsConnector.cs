@@ -43,12 +43,14 @@ internal static class NatsConnector
         }
 
         NatsCredentials c = settings.Credentials;
+        (string? seed, string? publicKey) = c.NKeyFile is { } nkey ? ReadNKey(nkey) : (null, null);
         var auth = NatsAuthOpts.Default with
         {
             Token = c.Token ?? (urlUser is null ? urlSecret : null),
             Username = c.User ?? urlUser,
             Password = c.Password ?? (urlUser is not null ? urlSecret : null),
-            NKeyFile = c.NKeyFile,
+            Seed = seed,
+            NKey = publicKey,
             CredsFile = c.CredsFile,
         };
         bool tls = c.CaFile is not null || c.CertFile is not null || uri.Scheme == "tls";
@@ -76,6 +78,37 @@ internal static class NatsConnector
         };
     }
 
+    /// <summary>The NKey seed in <paramref name="path"/> (the line that starts with <c>SU</c>, as <c>nk -gen user</c> writes it) and its public key.</summary>
+    /// <exception cref="ClusterException">The file cannot be read or holds no user seed.</exception>
+    private static (string Seed, string PublicKey) ReadNKey(string path)
+    {
+        string? seed;
+        try
+        {
+            seed = File.ReadLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("SU", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterException($"--nats-nkey: the file '{path}' cannot be read ({ex.Message}); give the path of a readable file.", ex);
+        }
+
+        if (seed is null)
+        {
+            throw new ClusterException($"--nats-nkey: the file '{path}' holds no NKey user seed (a line that starts with SU, as `nk -gen user` writes); give the seed NATS knows this process by.");
+        }
+
+        try
+        {
+            using var pair = NATS.NKeys.KeyPair.FromSeed(seed);
+            Secrets.Add(seed);
+            return (seed, pair.GetPublicKey());
+        }
+        catch (Exception ex) when (ex is NATS.NKeys.NKeysException or ArgumentException or FormatException)
+        {
+            throw new ClusterException($"--nats-nkey: the seed in '{path}' is not a valid NKey seed ({ex.Message}).", ex);
+        }
+    }
+
     /// <summary>Connects to the run's NATS server.</summary>
     /// <exception cref="ClusterException">The server cannot be reached, refused the credentials, or a credential file cannot be read.</exception>
     public static async Task<NatsConnection> ConnectAsync(ClusterSettings settings, string clientName, CancellationToken cancellationToken)
@@ -90,7 +123,8 @@ internal static class NatsConnector
             }
         }
 
-        var connection = new NatsConnection(Options(settings, clientName));
+        NatsOpts options = Options(settings, clientName);
+        var connection = new NatsConnection(options);
         try
         {
             await connection.ConnectAsync().AsTask().WaitAsync(ConnectTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
@@ -107,14 +141,14 @@ internal static class NatsConnector
     internal static string Explain(Exception ex, string server)
     {
         string all = string.Join(" / ", Chain(ex).Select(e => e.Message));
-        if (all.Contains("Authorization Violation", StringComparison.OrdinalIgnoreCase) || all.Contains("authentication", StringComparison.OrdinalIgnoreCase) || all.Contains("authorization", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"the NATS server at {server} refused this process's credentials (Authorization Violation): check --nats-token, --nats-user/--nats-password, --nats-creds or --nats-nkey (or their STAMPEDE_NATS_* variables) against the server's configuration.";
-        }
-
-        if (all.Contains("TLS", StringComparison.OrdinalIgnoreCase) || all.Contains("SSL", StringComparison.OrdinalIgnoreCase) || all.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+        if (Chain(ex).Any(e => e is System.Security.Authentication.AuthenticationException) || all.Contains("TLS", StringComparison.OrdinalIgnoreCase) || all.Contains("SSL", StringComparison.OrdinalIgnoreCase) || all.Contains("certificate", StringComparison.OrdinalIgnoreCase))
         {
             return $"the TLS handshake with the NATS server at {server} failed ({Secrets.Redact(all)}): check --nats-ca (the CA that signed the server's certificate) and the server's TLS settings.";
+        }
+
+        if (all.Contains("Authorization Violation", StringComparison.OrdinalIgnoreCase) || all.Contains("authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the NATS server at {server} refused this process's credentials (Authorization Violation): check --nats-token, --nats-user/--nats-password, --nats-creds or --nats-nkey (or their STAMPEDE_NATS_* variables) against the server's configuration.";
         }
 
         return $"could not connect to the NATS server at {server} ({Secrets.Redact(all)}): start one (Debian: apt-get install nats-server; nats-server -a 127.0.0.1 -p 4222) or point --nats at yours.";

@@ -162,6 +162,54 @@ public sealed class MetricsAggregatorMergeTests
         a.History.Select(h => (h.Second, h.Users, h.Total.Requests)).ShouldBe(b.History.Select(h => (h.Second, h.Users, h.Total.Requests)));
     }
 
+    [Fact]
+    public void Merge_AgentsSecondComingLate_LandsInItsOwnSecondNotTheArrivals()
+    {
+        long start = _time.GetTimestamp();
+        var fast = new Side(_time, start, export: true);
+        var slow = new Side(_time, start, export: true);
+        var coordinator = new MetricsAggregator(new MetricsRecorder(), new ClusterHealth(90), _time, start) { MergesIntervals = true };
+        var random = new Random(9);
+        for (int i = 0; i < 40; i++)
+        {
+            fast.Record(Sample.Random(random, 1.0 + (i % 4)) with { Error = null });
+            slow.Record(Sample.Random(random, 1.0 + (i % 4)) with { Error = null });
+        }
+
+        _time.SetUtcNow(_time.GetUtcNow() + TimeSpan.FromSeconds(4.5));
+        long now = _time.GetTimestamp();
+        foreach (Side side in new[] { fast, slow })
+        {
+            side.Aggregator.Drain();
+            side.Aggregator.CloseIntervals(now);
+        }
+
+        IReadOnlyList<IntervalState> fastSeconds = fast.Aggregator.TakeExport().Intervals;
+        IReadOnlyList<IntervalState> slowSeconds = slow.Aggregator.TakeExport().Intervals;
+
+        // The fast agent sends seconds 0 to 3 at once; the slow one only its second 0: seconds 1 to 3 wait for it.
+        foreach (IntervalState second in fastSeconds)
+        {
+            coordinator.Merge(second);
+        }
+
+        coordinator.Merge(slowSeconds[0]);
+        coordinator.MergeWatermark = 1;
+        coordinator.CloseIntervals(now);
+        coordinator.Snapshot(now).History.Count.ShouldBe(1, "only the second every agent sent closes");
+
+        // Three seconds late, the slow agent's second 1 still lands in second 1.
+        _time.SetUtcNow(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        coordinator.Merge(slowSeconds[1]);
+        coordinator.MergeWatermark = 2;
+        coordinator.CloseIntervals(_time.GetTimestamp());
+
+        IReadOnlyList<IntervalStats> history = coordinator.Snapshot(_time.GetTimestamp()).History;
+        history.Count.ShouldBe(2);
+        history[1].Second.ShouldBe(1);
+        history[1].Total.Requests.ShouldBe(fastSeconds[1].Total.Count + slowSeconds[1].Total.Count);
+    }
+
     private static void SameRow(RowStats merged, RowStats expected)
     {
         merged.Requests.ShouldBe(expected.Requests);
