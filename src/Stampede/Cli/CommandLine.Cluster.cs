@@ -89,7 +89,7 @@ internal sealed partial class CommandLine
         _allowAgentLoss, _replanLost, _natsToken, _natsUser, _natsPassword, _natsNKey, _natsCreds, _natsCa, _natsCert, _natsKey,
     ];
 
-    /// <summary>The flags a coordinator keeps to itself when it sends its arguments to its agents (its role, its NATS server and credentials), and whether each takes a value.</summary>
+    /// <summary>The flags a coordinator keeps to itself when it sends its arguments to its agents (its role, its NATS server and credentials, its dashboard's password), and whether each takes a value.</summary>
     private static readonly Dictionary<string, bool> CoordinatorOnlyFlags = new(StringComparer.Ordinal)
     {
         ["--coordinator"] = false, ["--master"] = false, ["--allow-agent-loss"] = false, ["--replan-lost"] = false,
@@ -97,6 +97,9 @@ internal sealed partial class CommandLine
         ["--nats"] = true, ["--master-host"] = true, ["--run-id"] = true, ["--heartbeat-timeout"] = true,
         ["--nats-token"] = true, ["--nats-user"] = true, ["--nats-password"] = true, ["--nats-nkey"] = true, ["--nats-creds"] = true,
         ["--nats-ca"] = true, ["--nats-cert"] = true, ["--nats-key"] = true,
+
+        // The dashboard is the coordinator's: its password has no business on an agent.
+        ["--web-auth"] = true,
     };
 
     /// <summary>

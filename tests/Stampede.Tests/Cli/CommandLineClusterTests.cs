@@ -95,7 +95,7 @@ public sealed class CommandLineClusterTests
     {
         IReadOnlyList<string> sent = CommandLine.ForAgents(
             ["--coordinator", "--expect-agents", "3", "--nats=nats://h:4222", "--nats-password", "pw", "--nats-user", "u", "-u", "100",
-             "--allow-agent-loss", "--host", "http://127.0.0.1:8080", "--master", "true", "--run-id", "r", "--rate-stages", "10s:5"]);
+             "--allow-agent-loss", "--host", "http://127.0.0.1:8080", "--master", "true", "--run-id", "r", "--rate-stages", "10s:5", "--web-auth", "admin:pw"]);
 
         sent.ShouldBe(["-u", "100", "--host", "http://127.0.0.1:8080", "--rate-stages", "10s:5"]);
     }
