@@ -21,15 +21,17 @@ NGINX_WORKERS=${NGINX_WORKERS:-4}
 SOURCES=${SOURCES:-127.0.0.1-127.0.0.4}
 mkdir -p "$OUT"
 
-for p in nginx libnginx-mod-http-echo nats-server procps; do
+missing=()
+for p in nginx libnginx-mod-http-echo nats-server procps time; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
-if (( ${#missing[@]:-0} )); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; fi
+if ((${#missing[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; [[ -n ${NGX_DIR:-} ]] && nginx -p "$NGX_DIR/" -c "$NGX_DIR/nginx.conf" -s quit 2>/dev/null || true; }
 trap cleanup EXIT
 PIDS=()
+AGENT_PIDS=()
 
 # nginx: enough workers and connections for every user's own connection (4 x 16,384).
 NGX_DIR=$(mktemp -d /tmp/many-users-nginx.XXXXXX)

@@ -88,7 +88,7 @@ public sealed record AgentStats
     /// <summary>When it was lost, seconds into the run; <see langword="null"/> unless <see cref="State"/> is <see cref="AgentState.Lost"/>.</summary>
     public double? LostAtSeconds { get; init; }
 
-    /// <summary>Why it counts as lost: <c>no report for 3 s</c>.</summary>
+    /// <summary>Why it counts as lost: <c>no report for 10 s</c>.</summary>
     public string? LostReason { get; init; }
 
     /// <summary>Its generator's highest CPU, percent of its cores.</summary>

@@ -54,7 +54,12 @@ internal sealed partial class CommandLine
 
     private readonly Option<TimeSpan?> _heartbeatTimeout = new("--heartbeat-timeout")
     {
-        Description = "Silence after which an agent counts as lost to the coordinator, and the coordinator to its agents, which then stop their users (default 3s).",
+        Description = "Agent: the coordinator's silence after which it stops its users and exits 4 (default 3s).",
+    };
+
+    private readonly Option<TimeSpan?> _agentTimeout = new("--agent-timeout")
+    {
+        Description = "Coordinator: an agent's silence after which it counts as lost (default 10s).",
     };
 
     private readonly Option<bool> _allowAgentLoss = new("--allow-agent-loss")
@@ -85,7 +90,7 @@ internal sealed partial class CommandLine
 
     private Option[] ClusterOptions =>
     [
-        _coordinator, _agent, _expectAgents, _expectAgentsTimeout, _nats, _masterHost, _runId, _agentName, _heartbeatTimeout,
+        _coordinator, _agent, _expectAgents, _expectAgentsTimeout, _nats, _masterHost, _runId, _agentName, _heartbeatTimeout, _agentTimeout,
         _allowAgentLoss, _replanLost, _natsToken, _natsUser, _natsPassword, _natsNKey, _natsCreds, _natsCa, _natsCert, _natsKey,
     ];
 
@@ -94,7 +99,7 @@ internal sealed partial class CommandLine
     {
         ["--coordinator"] = false, ["--master"] = false, ["--allow-agent-loss"] = false, ["--replan-lost"] = false,
         ["--expect-agents"] = true, ["--expect-workers"] = true, ["--expect-agents-timeout"] = true, ["--expect-workers-max-wait"] = true,
-        ["--nats"] = true, ["--master-host"] = true, ["--run-id"] = true, ["--heartbeat-timeout"] = true,
+        ["--nats"] = true, ["--master-host"] = true, ["--run-id"] = true, ["--heartbeat-timeout"] = true, ["--agent-timeout"] = true,
         ["--nats-token"] = true, ["--nats-user"] = true, ["--nats-password"] = true, ["--nats-nkey"] = true, ["--nats-creds"] = true,
         ["--nats-ca"] = true, ["--nats-cert"] = true, ["--nats-key"] = true,
 
@@ -140,6 +145,7 @@ internal sealed partial class CommandLine
         _expectAgents.CustomParser = r => ParseInt(r, "--expect-agents", min: 1, "a whole number of agents, 1 or more", max: 10_000);
         _expectAgentsTimeout.CustomParser = r => ParsePositiveDuration(r, "--expect-agents-timeout");
         _heartbeatTimeout.CustomParser = r => ParsePositiveDuration(r, "--heartbeat-timeout");
+        _agentTimeout.CustomParser = r => ParsePositiveDuration(r, "--agent-timeout");
         _nats.Validators.Add(ValidateNats);
         _runId.Validators.Add(r => ValidateToken(r, "--run-id"));
         _agentName.Validators.Add(r => ValidateToken(r, "--agent-name"));
@@ -161,6 +167,7 @@ internal sealed partial class CommandLine
                 ExpectAgentsTimeout = result.GetValue(_expectAgentsTimeout) ?? ClusterSettings.DefaultExpectAgentsTimeout,
                 AgentName = result.GetValue(_agentName),
                 HeartbeatTimeout = result.GetValue(_heartbeatTimeout) ?? ClusterSettings.DefaultHeartbeatTimeout,
+                AgentTimeout = result.GetValue(_agentTimeout) ?? ClusterSettings.DefaultAgentTimeout,
                 AllowAgentLoss = result.GetValue(_allowAgentLoss),
                 ReplanLost = result.GetValue(_replanLost),
                 Credentials = new NatsCredentials
@@ -190,7 +197,7 @@ internal sealed partial class CommandLine
 
         if (role != ClusterRole.Coordinator)
         {
-            foreach (Option coordinatorOnly in new Option[] { _expectAgents, _allowAgentLoss, _replanLost })
+            foreach (Option coordinatorOnly in new Option[] { _expectAgents, _allowAgentLoss, _replanLost, _agentTimeout })
             {
                 if (result.GetResult(coordinatorOnly) is { Implicit: false })
                 {

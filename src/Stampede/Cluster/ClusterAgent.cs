@@ -207,15 +207,22 @@ internal sealed partial class ClusterAgent
         }
     }
 
-    /// <summary>Ends the agent once the coordinator has been silent for the heartbeat timeout: its users stop at once.</summary>
+    /// <summary>
+    /// Ends the agent once the coordinator has been silent for the heartbeat timeout: its users stop at once. The silence
+    /// counted is the time this agent could have heard it: when this agent's own threads were starved (thousands of users
+    /// starting at once on a busy machine), a heartbeat waiting unread in its socket is not the coordinator's silence, so
+    /// the time this watch itself ran late is left out.
+    /// </summary>
     private async Task WatchCoordinatorAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        var period = TimeSpan.FromMilliseconds(200);
+        using var timer = new PeriodicTimer(period);
+        var watch = new SilenceWatch(period);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                TimeSpan silent = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastContact));
+                TimeSpan silent = watch.Tick(Stopwatch.GetTimestamp(), Volatile.Read(ref _lastContact));
                 if (silent > _cluster.HeartbeatTimeout)
                 {
                     await EndAsync(

@@ -15,8 +15,11 @@ internal sealed record ClusterSettings
     /// <summary>How long a coordinator waits for its agents by default.</summary>
     public static readonly TimeSpan DefaultExpectAgentsTimeout = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long without a report (agent) or a heartbeat (coordinator) counts as lost by default.</summary>
+    /// <summary>How long an agent waits without hearing its coordinator before it stops its users, by default.</summary>
     public static readonly TimeSpan DefaultHeartbeatTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the coordinator waits without a report from an agent before it counts the agent lost, by default.</summary>
+    public static readonly TimeSpan DefaultAgentTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>This process's role.</summary>
     public ClusterRole Role { get; init; }
@@ -36,8 +39,15 @@ internal sealed record ClusterSettings
     /// <summary><c>--agent-name</c>; <see langword="null"/>: the host name and process id.</summary>
     public string? AgentName { get; init; }
 
-    /// <summary><c>--heartbeat-timeout</c>: silence after which an agent (or the coordinator) counts as lost.</summary>
+    /// <summary><c>--heartbeat-timeout</c>: the coordinator's silence after which an agent stops its users (the time the agent could listen; see ClusterAgent).</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = DefaultHeartbeatTimeout;
+
+    /// <summary>
+    /// <c>--agent-timeout</c>: an agent's silence after which the coordinator counts it lost. Longer than the heartbeat
+    /// timeout: an agent starting thousands of users at once on a busy machine may send nothing for seconds and still be
+    /// sending load, while an agent whose coordinator is gone must stop soon.
+    /// </summary>
+    public TimeSpan AgentTimeout { get; init; } = DefaultAgentTimeout;
 
     /// <summary><c>--allow-agent-loss</c>: a lost agent does not make the run INVALID.</summary>
     public bool AllowAgentLoss { get; init; }

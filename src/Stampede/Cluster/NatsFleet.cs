@@ -340,7 +340,7 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
         _closing.Dispose();
     }
 
-    /// <summary>An agent whose reports stopped for longer than the heartbeat timeout is lost; its share may move to the others.</summary>
+    /// <summary>An agent whose reports stopped for longer than the agent timeout is lost; its share may move to the others.</summary>
     private void NoteSilentAgents()
     {
         long now = Stopwatch.GetTimestamp();
@@ -348,9 +348,9 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
         bool lost = false;
         foreach (FleetAgent agent in _agents)
         {
-            if (agent.State == AgentState.Running && !agent.FinalReceived && Stopwatch.GetElapsedTime(agent.LastSeen, now) > _settings.HeartbeatTimeout)
+            if (agent.State == AgentState.Running && !agent.FinalReceived && Stopwatch.GetElapsedTime(agent.LastSeen, now) > _settings.AgentTimeout)
             {
-                MarkLost(agent, elapsed, string.Create(CultureInfo.InvariantCulture, $"no report for {_settings.HeartbeatTimeout.TotalSeconds:0.#} s"));
+                MarkLost(agent, elapsed, string.Create(CultureInfo.InvariantCulture, $"no report for {_settings.AgentTimeout.TotalSeconds:0.#} s"));
                 lost = true;
             }
         }

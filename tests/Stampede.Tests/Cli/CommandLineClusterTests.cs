@@ -14,7 +14,7 @@ public sealed class CommandLineClusterTests
     {
         ParseOutcome outcome = Parse(
             ["--coordinator", "--expect-agents", "3", "--nats", "nats://10.0.0.5:4222", "--run-id", "nightly-42", "--expect-agents-timeout", "5m",
-             "--heartbeat-timeout", "4s", "--allow-agent-loss", "--replan-lost", "--nats-user", "gen", "--nats-password", "pw", "--nats-ca", "ca.pem"]);
+             "--heartbeat-timeout", "4s", "--agent-timeout", "20s", "--allow-agent-loss", "--replan-lost", "--nats-user", "gen", "--nats-password", "pw", "--nats-ca", "ca.pem"]);
 
         outcome.Errors.ShouldBeEmpty();
         ClusterSettings c = outcome.Settings!.Cluster;
@@ -24,6 +24,7 @@ public sealed class CommandLineClusterTests
         c.RunId.ShouldBe("nightly-42");
         c.ExpectAgentsTimeout.ShouldBe(TimeSpan.FromMinutes(5));
         c.HeartbeatTimeout.ShouldBe(TimeSpan.FromSeconds(4));
+        c.AgentTimeout.ShouldBe(TimeSpan.FromSeconds(20));
         c.AllowAgentLoss.ShouldBeTrue();
         c.ReplanLost.ShouldBeTrue();
         c.Credentials.User.ShouldBe("gen");

@@ -142,7 +142,7 @@ public sealed class DistributedRunTests : IAsyncLifetime
         string runJson = Path.Combine(_directory, "lost.json");
         ScenarioProcess[] agents = [.. Enumerable.Range(1, 3).Select(i => Agent(nats, "lost", $"gen-{i}", null))];
         await using var _ = new Processes(agents);
-        await using ScenarioProcess coordinator = Coordinator(nats, "lost", 3, null, "-u", "9", "-r", "9", "-t", "10s", "--json", runJson);
+        await using ScenarioProcess coordinator = Coordinator(nats, "lost", 3, null, "-u", "9", "-r", "9", "-t", "10s", "--agent-timeout", "3s", "--json", runJson);
         await Eventually.TrueAsync(() => coordinator.Output.Contains("Starting 3 agents", StringComparison.Ordinal), "the run started", timeoutMs: 60_000);
         await Task.Delay(TimeSpan.FromSeconds(3));
 
@@ -174,7 +174,7 @@ public sealed class DistributedRunTests : IAsyncLifetime
         string runJson = Path.Combine(_directory, "replan.json");
         ScenarioProcess[] agents = [.. Enumerable.Range(1, 3).Select(i => Agent(nats, "replan", $"gen-{i}", null))];
         await using var _ = new Processes(agents);
-        await using ScenarioProcess coordinator = Coordinator(nats, "replan", 3, null, "-u", "9", "-r", "9", "-t", "12s", "--replan-lost", "--allow-agent-loss", "--json", runJson);
+        await using ScenarioProcess coordinator = Coordinator(nats, "replan", 3, null, "-u", "9", "-r", "9", "-t", "12s", "--agent-timeout", "3s", "--replan-lost", "--allow-agent-loss", "--json", runJson);
         await Eventually.TrueAsync(() => coordinator.Output.Contains("Starting 3 agents", StringComparison.Ordinal), "the run started", timeoutMs: 60_000);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
