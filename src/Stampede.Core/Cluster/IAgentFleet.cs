@@ -12,8 +12,11 @@ namespace Stampede.Cluster;
 /// <remarks>The transport (NATS) lives outside the engine; a test can drive agents in the same process.</remarks>
 internal interface IAgentFleet
 {
-    /// <summary>The agents' health, judged from their reports.</summary>
-    IGeneratorWatch Health { get; }
+    /// <summary>
+    /// Before a run: forgets the last run's reports and warnings and returns the new run's health, judged from the agents'
+    /// reports (the run's aggregator judges its seconds with it).
+    /// </summary>
+    IGeneratorWatch PrepareRun(LoadTestOptions options);
 
     /// <summary>Users the agents run now (their latest reports).</summary>
     int Users { get; }

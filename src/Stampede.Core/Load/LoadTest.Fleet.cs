@@ -43,7 +43,7 @@ public sealed partial class LoadTest
     private async Task<RunResult> RunFleetAsync(IAgentFleet fleet, int seed, CancellationToken cancellationToken, CancellationToken stopToken)
     {
         var recorder = new MetricsRecorder();
-        IGeneratorWatch health = fleet.Health;
+        IGeneratorWatch health = fleet.PrepareRun(_options);
         health.WarningRaised += w => GeneratorWarningRaised?.Invoke(w);
         await using TargetMonitor? target = TargetMonitor.Create(_options, _time);
         if (target is not null)

@@ -28,13 +28,7 @@ internal sealed partial class NatsFleet
                 agent.Index = -1;
             }
 
-            _health = new ClusterHealth(start.Options.CpuWarningThresholdPercent);
             _allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _warnings.Clear();
-            _warned.Clear();
-            _reportsMerged = 0;
-            _bytes = 0;
-            _mergeMs = 0;
         }
 
         FleetAgent[] agents = await GatherAsync(cancellationToken).ConfigureAwait(false);

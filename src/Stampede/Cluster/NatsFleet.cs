@@ -57,14 +57,18 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
     /// <summary>The effective arguments to send the agents with each plan (the coordinator's, less its own flags).</summary>
     public IReadOnlyList<string> Arguments { get; set; } = [];
 
-    public IGeneratorWatch Health
+    public IGeneratorWatch PrepareRun(LoadTestOptions options)
     {
-        get
+        ArgumentNullException.ThrowIfNull(options);
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                return _health;
-            }
+            _health = new ClusterHealth(options.CpuWarningThresholdPercent);
+            _warnings.Clear();
+            _warned.Clear();
+            _reportsMerged = 0;
+            _bytes = 0;
+            _mergeMs = 0;
+            return _health;
         }
     }
 

@@ -98,6 +98,12 @@ public sealed class DistributedRunTests : IAsyncLifetime
         cluster.StartSkewBoundMs.ShouldBeLessThan(50);
         run.Validity!.Verdict.ShouldBe("VALID", string.Join("; ", run.Validity.Reasons));
 
+        // The run's generator health is the agents' (the worst of them), second by second.
+        run.Generator.Samples.Count.ShouldBeGreaterThanOrEqualTo(5);
+        run.Generator.PeakCpuPercent.ShouldBe(cluster.Agents.Max(a => a.PeakCpuPercent));
+        run.Generator.PeakCpuPercent.ShouldBeGreaterThan(0);
+        run.Generator.Samples.Max(s => s.CpuPercent).ShouldBe(run.Generator.PeakCpuPercent);
+
         // The NATS token is in no output, and the coordinator showed the agents.
         (await File.ReadAllTextAsync(runJson)).ShouldNotContain(Token);
         string page = await File.ReadAllTextAsync(html);
