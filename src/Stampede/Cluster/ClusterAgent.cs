@@ -265,6 +265,9 @@ internal sealed partial class ClusterAgent
 
         if (run is not null)
         {
+            run.Uplink.EndReason = code == 130
+                ? "stopped on its machine (Ctrl-C or SIGTERM) before the run ended"
+                : $"it stopped its users: {why}";
             run.Stop(now: abort);
             await run.Completion.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }

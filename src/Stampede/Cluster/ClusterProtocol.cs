@@ -176,6 +176,9 @@ internal static class ClusterProtocol
         public bool Final { get; init; }
 
         public StopReason? StopReason { get; init; }
+
+        /// <summary>With the last report of an agent that stopped on its own: why (its coordinator went silent, Ctrl-C).</summary>
+        public string? EndReason { get; init; }
     }
 
     /// <summary>The coordinator's answer to a <see cref="Report"/>.</summary>

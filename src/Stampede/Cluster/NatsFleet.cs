@@ -198,7 +198,7 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
                     if (report.StopReason == StopReason.Interrupted && !_stopping)
                     {
                         // Stopped on its own machine (Ctrl-C, SIGTERM) while the run went on: its share is missing from then.
-                        MarkLost(agent, report.ElapsedSeconds, "stopped on its machine (Ctrl-C or SIGTERM) before the run ended");
+                        MarkLost(agent, report.ElapsedSeconds, report.EndReason ?? "stopped on its machine (Ctrl-C or SIGTERM) before the run ended");
                     }
                     else
                     {

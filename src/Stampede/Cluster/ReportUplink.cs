@@ -45,6 +45,9 @@ internal sealed class ReportUplink
         _stopped = stopped;
     }
 
+    /// <summary>Why this agent ended its run on its own, sent with its last report (<see cref="ClusterProtocol.Report.EndReason"/>).</summary>
+    public string? EndReason { get; set; }
+
     /// <summary>Reports sent again because no answer came in time.</summary>
     public long Resent { get; private set; }
 
@@ -73,6 +76,7 @@ internal sealed class ReportUplink
             Arrivals = second.Arrivals is { } a ? new FleetArrivals(a.DueIterations, a.StartedIterations, a.DroppedIterations, a.Users, a.BusyUsers, a.MaxUsers) : null,
             Final = second.Final,
             StopReason = second.StopReason,
+            EndReason = second.Final ? EndReason : null,
         };
         _queue.Writer.TryWrite(report);
         if (second.Final)

@@ -174,6 +174,29 @@ public sealed class DistributedRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Coordinator_AgentInterruptedOnItsMachine_LostWithThatReason()
+    {
+        await using NatsServer nats = await NatsServer.StartAsync();
+        string runJson = Path.Combine(_directory, "agent-ctrlc.json");
+        ScenarioProcess[] agents = [.. Enumerable.Range(1, 2).Select(i => Agent(nats, "agent-ctrlc", $"gen-{i}", null))];
+        await using var _ = new Processes(agents);
+        await using ScenarioProcess coordinator = Coordinator(nats, "agent-ctrlc", 2, null, "-u", "4", "-r", "4", "-t", "8s", "--json", runJson);
+        await Eventually.TrueAsync(() => coordinator.Output.Contains("Starting 2 agents", StringComparison.Ordinal), "the run started", timeoutMs: 60_000);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        agents[0].Interrupt();
+
+        (await agents[0].ExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(130, agents[0].Output);
+        (await coordinator.ExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(0, coordinator.Output);
+        RunDocument run = await RunDocumentReader.ReadAsync(runJson);
+        RunDocumentAgent stopped = run.Cluster!.Agents.Single(a => a.Name == "gen-1");
+        stopped.State.ShouldBe("lost");
+        stopped.LostReason.ShouldBe("stopped on its machine (Ctrl-C or SIGTERM) before the run ended");
+        stopped.Requests.ShouldBeGreaterThan(0, "its last report, with everything up to its stop, was merged");
+        run.Validity!.Verdict.ShouldBe("INVALID");
+    }
+
+    [Fact]
     public async Task Coordinator_AgentKilledWithReplan_TheOthersTakeItsUsers()
     {
         await using NatsServer nats = await NatsServer.StartAsync();
