@@ -6,6 +6,7 @@
 #
 #   USERS=25000 AGENTS=2 bash bench/many-users/run.sh
 #   USERS=50000 AGENTS=3 bash bench/many-users/run.sh
+#   USERS=50000 AGENTS=3 THINK=10 bash bench/many-users/run.sh     # 10 s of think time: a fifth of the requests
 #
 # Needs nginx, libnginx-mod-http-echo and nats-server (Debian packages; installed when missing, as root). Results: the
 # coordinator's JSON and each agent's peak RSS in $OUT (default /tmp/many-users-<users>); keep them in RESULTS.md.
@@ -71,7 +72,7 @@ PIDS+=($!)
 
 dotnet build -c Release "$ROOT/bench/Stampede.PeerScenario" -o "$ROOT/bench/Stampede.PeerScenario/bin/peers" >/dev/null
 APP=$ROOT/bench/Stampede.PeerScenario/bin/peers/Stampede.PeerScenario.dll
-export BENCH_PATH=/delay50 BENCH_WAIT=1
+export BENCH_PATH=/delay50 BENCH_WAIT=${THINK:-1}
 
 for i in $(seq "$AGENTS"); do
   # shellcheck disable=SC2086 # AGENT_ARGS is a list of flags.
@@ -99,7 +100,8 @@ import json, sys, glob, os
 out, users, agents = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 run = json.load(open(os.path.join(out, "run.json")))
 agg, dur = run["aggregated"], run["run"]["durationSeconds"]
-ideal = users / 1.05
+think = float(os.environ.get("THINK", "1"))
+ideal = users / (think + 0.05)
 hwm = [int(open(f).read()) / 1024 for f in sorted(glob.glob(os.path.join(out, "agent-*.hwm-kb")))]
 print(f"users {users} on {agents} agents, {dur:.1f} s: {agg['requests']} requests, {agg['requestsPerSecond']:.0f} req/s "
       f"({100 * agg['requestsPerSecond'] / ideal:.1f}% of the ideal {ideal:.0f}), failures {agg['failures']}")

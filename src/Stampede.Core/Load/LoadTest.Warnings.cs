@@ -47,8 +47,9 @@ public sealed partial class LoadTest
             Warn(new RunWarning(snapshot.Elapsed, RunWarning.SloRowMissing, missing), aggregator);
         }
 
-        // Once, as soon as the users outgrow the sockets this process may open (shared connections need far fewer).
-        if (!_fileLimitWarned && !_options.ShareConnections && Monitoring.FileDescriptorLimit.Check(snapshot.Users, FileLimit) is { } tooMany)
+        // Once, as soon as the users outgrow the sockets this process may open (shared connections need far fewer; a
+        // distributed run's coordinator opens none: each agent judges its own).
+        if (!_fileLimitWarned && !_options.ShareConnections && _options.Fleet is null && Monitoring.FileDescriptorLimit.Check(snapshot.Users, FileLimit) is { } tooMany)
         {
             _fileLimitWarned = true;
             Warn(new RunWarning(snapshot.Elapsed, RunWarning.FileLimit, tooMany), aggregator);
