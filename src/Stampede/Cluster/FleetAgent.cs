@@ -21,6 +21,9 @@ internal sealed class FleetAgent(ClusterProtocol.JoinRequest join, long joinedAt
 
     public int Index { get; set; }
 
+    /// <summary>Its index in the current plan: <see cref="Index"/>, until a re-plan renumbers the agents left.</summary>
+    public int Rank { get; set; }
+
     public string Share { get; set; } = string.Empty;
 
     public double ClockOffsetMs { get; set; }

@@ -36,9 +36,11 @@ internal sealed partial class NatsFleet
         lock (_lock)
         {
             _users = open || start.Options.Shape is not null ? null : start.Options.Users;
+            _openModel = open;
             for (int i = 0; i < agents.Length; i++)
             {
                 agents[i].Index = i;
+                agents[i].Rank = i;
                 agents[i].Share = ShareOf(i, agents.Length, _users, open);
             }
         }

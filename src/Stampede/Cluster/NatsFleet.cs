@@ -41,6 +41,7 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
     private volatile bool _stopping;
     private long _start;
     private int? _users;
+    private bool _openModel;
     private long _reportsMerged;
     private long _bytes;
     private double _mergeMs;
@@ -199,6 +200,10 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
                     {
                         // Stopped on its own machine (Ctrl-C, SIGTERM) while the run went on: its share is missing from then.
                         MarkLost(agent, report.ElapsedSeconds, report.EndReason ?? "stopped on its machine (Ctrl-C or SIGTERM) before the run ended");
+                        if (_settings.ReplanLost)
+                        {
+                            Replan(report.ElapsedSeconds);
+                        }
                     }
                     else
                     {
@@ -308,9 +313,10 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
         lock (_lock)
         {
             _users = users;
-            foreach (FleetAgent agent in _agents.Where(a => a.Index >= 0))
+            int count = _agents.Count(a => a.Index >= 0 && a.State != AgentState.Lost);
+            foreach (FleetAgent agent in _agents.Where(a => a.Index >= 0 && a.State != AgentState.Lost))
             {
-                agent.Share = ShareOf(agent.Index, _agents.Count(a => a.Index >= 0 && a.State != AgentState.Lost), users, open: false);
+                agent.Share = ShareOf(agent.Rank, count, users, open: false);
             }
         }
 
@@ -379,7 +385,7 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
     /// <summary>The survivors deal the whole load among themselves from the second after next (time for the message to arrive).</summary>
     private void Replan(double elapsed)
     {
-        FleetAgent[] survivors = [.. _agents.Where(a => a.Index >= 0 && a.State == AgentState.Running).OrderBy(a => a.Index)];
+        FleetAgent[] survivors = [.. _agents.Where(a => a.Index >= 0 && a.State == AgentState.Running).OrderBy(a => a.Rank)];
         if (survivors.Length == 0)
         {
             return;
@@ -389,7 +395,8 @@ internal sealed partial class NatsFleet : IAgentFleet, IAsyncDisposable
         for (int rank = 0; rank < survivors.Length; rank++)
         {
             FleetAgent agent = survivors[rank];
-            agent.Share = ShareOf(rank, survivors.Length, _users, open: _users is null);
+            agent.Rank = rank;
+            agent.Share = ShareOf(rank, survivors.Length, _users, _openModel);
             _ = TryControlAsync(agent, new ClusterProtocol.Control { Kind = ClusterProtocol.Kinds.Replan, Run = _run, Index = rank, Count = survivors.Length, AtSeconds = from }, TimeSpan.FromSeconds(2));
         }
 
