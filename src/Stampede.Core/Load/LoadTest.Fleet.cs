@@ -87,18 +87,7 @@ public sealed partial class LoadTest
         long end = start + (long)Math.Round(seconds * _time.TimestampFrequency);
 
         IReadOnlyList<ThresholdResult>? abortedBy = _abortedBy;
-        if (abortedBy is not null && reason == StopReason.Interrupted && !cancellationToken.IsCancellationRequested)
-        {
-            reason = StopReason.ThresholdAborted;
-        }
-        else if (_experiment is { Finished: true } && reason == StopReason.Interrupted && !cancellationToken.IsCancellationRequested)
-        {
-            reason = StopReason.ExperimentFinished;
-        }
-        else
-        {
-            reason = WithUnreachable(reason, cancellationToken);
-        }
+        reason = Explained(reason, abortedBy, cancellationToken);
 
         await pumpStop.CancelAsync().ConfigureAwait(false);
         await pump.ConfigureAwait(false);

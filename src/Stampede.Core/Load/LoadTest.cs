@@ -256,18 +256,7 @@ public sealed partial class LoadTest : IDisposable
 
         long end = _time.GetTimestamp();
         IReadOnlyList<ThresholdResult>? abortedBy = _abortedBy;
-        if (abortedBy is not null && reason == StopReason.Interrupted && !cancellationToken.IsCancellationRequested)
-        {
-            reason = StopReason.ThresholdAborted;
-        }
-        else if (_experiment is { Finished: true } && reason == StopReason.Interrupted && !cancellationToken.IsCancellationRequested)
-        {
-            reason = StopReason.ExperimentFinished;
-        }
-        else
-        {
-            reason = WithUnreachable(reason, cancellationToken);
-        }
+        reason = Explained(reason, abortedBy, cancellationToken);
 
         if (pool is not null && reason is StopReason.RunTimeElapsed or StopReason.ShapeFinished)
         {
@@ -296,6 +285,16 @@ public sealed partial class LoadTest : IDisposable
         agent?.Report(new AgentSecond(aggregator.TakeExport(), final, final.Arrivals, Final: true, reason));
         return Result(final, reason, abortedBy, seed);
     }
+
+    /// <summary>
+    /// Why a run stopped from inside ended: an <c>abort</c> threshold, an experiment that has its answer, an unreachable
+    /// target; a stop from outside (<paramref name="cancellationToken"/>) stays <see cref="StopReason.Interrupted"/>.
+    /// </summary>
+    private StopReason Explained(StopReason reason, IReadOnlyList<ThresholdResult>? abortedBy, CancellationToken cancellationToken) =>
+        reason != StopReason.Interrupted || cancellationToken.IsCancellationRequested ? WithUnreachable(reason, cancellationToken)
+        : abortedBy is not null ? StopReason.ThresholdAborted
+        : _experiment is { Finished: true } ? StopReason.ExperimentFinished
+        : WithUnreachable(reason, cancellationToken);
 
     /// <summary>The run's result from its final statistics: the analyses, the verdict and the thresholds.</summary>
     private RunResult Result(StatsSnapshot final, StopReason reason, IReadOnlyList<ThresholdResult>? abortedBy, int seed)
