@@ -83,8 +83,11 @@ public sealed class DistributedRunTests : IAsyncLifetime
         long small = run.Rows.Single(r => r.Name == "small").Requests;
         long large = run.Rows.Single(r => r.Name == "large").Requests;
         (small / (double)(small + large)).ShouldBe(0.7, 0.04);
-        run.Rows.Single(r => r.Name == "small").PercentilesMs["50"].ShouldBeInRange(20, 60, "the server answers small in 20 ms");
-        run.Rows.Single(r => r.Name == "large").PercentilesMs["50"].ShouldBeInRange(40, 80, "and large in 40 ms");
+        double smallP50 = run.Rows.Single(r => r.Name == "small").PercentilesMs["50"];
+        double largeP50 = run.Rows.Single(r => r.Name == "large").PercentilesMs["50"];
+        smallP50.ShouldBeInRange(20, 100, "the server answers small in 20 ms");
+        largeP50.ShouldBeInRange(40, 120, "and large in 40 ms");
+        largeP50.ShouldBeGreaterThan(smallP50 + 10);
 
         // The history holds every second, merged by second: its requests add up to the run's.
         run.History.Sum(h => h.Aggregated.Requests).ShouldBe(run.Aggregated.Requests);
@@ -131,10 +134,10 @@ public sealed class DistributedRunTests : IAsyncLifetime
         // and the server on two cores: the run says so itself when it falls short (validity below 99%).
         arrivals.DueIterations.ShouldBe(600, "constant arrivals at 120/s for 5 s, interleaved over three agents");
         run.History.Sum(h => h.DueIterations).ShouldBe(600);
-        arrivals.StartedIterations.ShouldBeGreaterThanOrEqualTo(570);
+        arrivals.StartedIterations.ShouldBeGreaterThanOrEqualTo(540);
         (arrivals.MeanTargetRate / 120).ShouldBeInRange(0.99, 1.01);
         run.Cluster!.Agents.Select(a => a.Share).ShouldAllBe(s => s == "1 in 3 arrivals");
-        run.Cluster.Agents.ShouldAllBe(a => a.Requests >= 185 && a.Requests <= 200, "each agent sends a third");
+        run.Cluster.Agents.ShouldAllBe(a => a.Requests >= 170 && a.Requests <= 200, "each agent sends a third");
         if (arrivals.StartedIterations < 594)
         {
             run.Validity!.Reasons.ShouldContain(r => r.StartsWith("achieved", StringComparison.Ordinal));
@@ -315,8 +318,11 @@ public sealed class DistributedRunTests : IAsyncLifetime
     }
 }
 
-/// <summary>The distributed-run tests run one at a time: each starts several processes on a 2-core machine.</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// The distributed-run tests run one at a time and after the tests that run in parallel: each starts several processes
+/// on a 2-core machine and times what they do (an agent stopping within 5 s of its coordinator's death).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DistributedRunCollection
 {
     public const string Name = "Distributed runs";
