@@ -68,7 +68,7 @@ public sealed class LlmTimingTests
         var body = LlmStream.ChatBody(maxTokens: 16, stream: true, words: 1);
 
         var alone = await UnstalledAsync(client, body, TimeSpan.FromMilliseconds(250));
-        var pair = await Task.WhenAll(LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, body), LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, body));
+        var pair = await UnstalledPairAsync(client, body, TimeSpan.FromMilliseconds(250));
 
         var single = alone.MeanGap.TotalMilliseconds;
         var together = pair.Average(s => s.MeanGap.TotalMilliseconds);
@@ -143,6 +143,20 @@ public sealed class LlmTimingTests
             if (attempt == 3 || (stream.Ttft < stall && gaps.All(g => g < TimeSpan.FromMilliseconds(250))))
             {
                 return stream;
+            }
+        }
+    }
+
+    /// <summary>Two streams sent together, again (up to three times) when a pause of the busy test machine stalled one of them.</summary>
+    private static async Task<LlmStream[]> UnstalledPairAsync(HttpClient client, string body, TimeSpan stall)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var pair = await Task.WhenAll(LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, body), LlmStream.PostAsync(client, LlmEndpoints.ChatRoute, body));
+            bool stalled = pair.Any(s => s.TokenArrivals.Zip(s.TokenArrivals.Skip(1), (a, b) => b - a).Any(g => g >= stall));
+            if (attempt == 3 || !stalled)
+            {
+                return pair;
             }
         }
     }
