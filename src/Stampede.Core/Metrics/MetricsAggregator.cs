@@ -476,8 +476,6 @@ internal sealed class MetricsAggregator
             }
 
             interval.Llm.Clear();
-            interval.ClearWarmLag();
-            interval.Failures.Clear();
 
             list.Sort(static (a, b) => string.CompareOrdinal(a.Key.Name + "\0" + a.Key.Method, b.Key.Name + "\0" + b.Key.Method));
             rows = list;
@@ -755,12 +753,6 @@ internal sealed class MetricsAggregator
             WarmLag ??= new HdrHistogram.LongHistogram(1, RowAccumulator.HighestTrackableMicros, 3);
             WarmLag.RecordValue(lagMicros);
             WarmMaxLagTicks = Math.Max(WarmMaxLagTicks, lagTicks);
-        }
-
-        public void ClearWarmLag()
-        {
-            WarmLag = null;
-            WarmMaxLagTicks = 0;
         }
 
         public Dictionary<int, LlmAccumulator> Llm { get; } = [];

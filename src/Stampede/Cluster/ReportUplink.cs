@@ -92,9 +92,9 @@ internal sealed class ReportUplink
         {
             await foreach (ClusterProtocol.Report report in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (ClusterProtocol.Report part in Parts(report))
+                foreach ((ClusterProtocol.Report part, byte[] payload) in Parts(report))
                 {
-                    if (!await DeliverAsync(part, cancellationToken).ConfigureAwait(false))
+                    if (!await DeliverAsync(part.Sequence, payload, cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -113,9 +113,8 @@ internal sealed class ReportUplink
     }
 
     /// <summary>Sends one report until it is taken; <see langword="false"/> when the coordinator said stop.</summary>
-    private async Task<bool> DeliverAsync(ClusterProtocol.Report report, CancellationToken cancellationToken)
+    private async Task<bool> DeliverAsync(long sequence, byte[] payload, CancellationToken cancellationToken)
     {
-        byte[] payload = ClusterProtocol.Encode(report);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -132,7 +131,7 @@ internal sealed class ReportUplink
                         return false;
                     }
 
-                    if (ack.Taken >= report.Sequence)
+                    if (ack.Taken >= sequence)
                     {
                         return true;
                     }
@@ -148,15 +147,16 @@ internal sealed class ReportUplink
         }
     }
 
-    /// <summary>The report, numbered, in parts that fit the server's message size (each second's rows spread over parts when needed).</summary>
-    private IEnumerable<ClusterProtocol.Report> Parts(ClusterProtocol.Report report)
+    /// <summary>The report, numbered and encoded, in parts that fit the server's message size (each second's rows spread over parts when needed).</summary>
+    private IEnumerable<(ClusterProtocol.Report Report, byte[] Payload)> Parts(ClusterProtocol.Report report)
     {
         int limit = (int)(Math.Max(64 * 1024, _nats.ServerInfo?.MaxPayload ?? 1024 * 1024) * 0.8);
         ClusterProtocol.Report whole = report with { Sequence = ++_sequence };
-        int length = ClusterProtocol.Encode(whole).Length;
+        byte[] encoded = ClusterProtocol.Encode(whole);
+        int length = encoded.Length;
         if (length <= limit || report.Intervals.Count == 0)
         {
-            yield return whole;
+            yield return (whole, encoded);
             yield break;
         }
 
@@ -169,11 +169,13 @@ internal sealed class ReportUplink
         {
             foreach (IntervalState part in interval.Split(rowsPerPart))
             {
-                yield return report with { Sequence = ++_sequence, Intervals = [part], Errors = [], Samples = [], GeneratorWarnings = [], RunWarnings = [], Final = false };
+                ClusterProtocol.Report piece = report with { Sequence = ++_sequence, Intervals = [part], Errors = [], Samples = [], GeneratorWarnings = [], RunWarnings = [], Final = false };
+                yield return (piece, ClusterProtocol.Encode(piece));
             }
         }
 
-        yield return report with { Sequence = ++_sequence, Intervals = [] };
+        ClusterProtocol.Report last = report with { Sequence = ++_sequence, Intervals = [] };
+        yield return (last, ClusterProtocol.Encode(last));
     }
 
     private static IReadOnlyList<T> Since<T>(IReadOnlyList<T> all, ref int sent)
