@@ -3,6 +3,7 @@ using Stampede;
 
 // The same user as the peers harness's locustfile.py: one GET of BENCH_PATH per task, a constant
 // BENCH_WAIT seconds between tasks (0 = none).
+GcLog.StartIfAsked();
 return await StampedeApp.RunAsync(args, typeof(BenchUser));
 
 /// <summary>Requests BENCH_PATH in a loop.</summary>

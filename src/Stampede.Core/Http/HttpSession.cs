@@ -25,7 +25,16 @@ public sealed partial class HttpSession : IDisposable
     private static readonly System.Net.Security.SslClientAuthenticationOptions s_acceptAnyCertificate = new() { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
 #pragma warning restore CA5359
 
-    private readonly HttpClient _client;
+    // Every handler copies the options it is given, so one instance serves them all.
+    private static readonly System.Net.Security.SslClientAuthenticationOptions s_validateCertificates = new();
+
+    // The handler chain called directly rather than through HttpClient, whose SendAsync adds, per request, a linked
+    // cancellation source registered with this user's deadline and its own pending-requests source (young objects
+    // written into old ones, which every collection must then scan) and a state machine: about 370 bytes a request
+    // that the session's own deadline makes useless. What HttpClient would add besides, the default headers, is done
+    // in SendCoreAsync.
+    private readonly HttpMessageInvoker _invoker;
+    private readonly HttpRequestMessage _defaults = new();
     private readonly UserContext _context;
     private readonly string _basePrefix;
     private readonly Dictionary<string, Uri> _uris = new(StringComparer.Ordinal);
@@ -41,8 +50,8 @@ public sealed partial class HttpSession : IDisposable
         _basePrefix = UriCredentials.WithoutUserInfo(baseAddress).GetLeftPart(UriPartial.Path).TrimEnd('/');
         HttpMessageHandler handler = context.Settings.SharedHandler
             ?? CreateHandler(context.Settings, useCookies: true, SourceAddresses.For(context.Settings.SourceAddresses, context.UserId));
-        _client = new HttpClient(handler, disposeHandler: context.Settings.SharedHandler is null) { Timeout = Timeout.InfiniteTimeSpan };
-        _client.DefaultRequestHeaders.Authorization = UriCredentials.BasicFrom(baseAddress);
+        _invoker = new HttpMessageInvoker(handler, disposeHandler: context.Settings.SharedHandler is null);
+        _defaults.Headers.Authorization = UriCredentials.BasicFrom(baseAddress);
         _version = httpVersion;
 
         // Plain-text HTTP/2 needs prior knowledge (h2c): ask for exactly the version given.
@@ -53,7 +62,7 @@ public sealed partial class HttpSession : IDisposable
     }
 
     /// <summary>Headers sent with every request of this user (authorization, user agent).</summary>
-    public HttpRequestHeaders DefaultRequestHeaders => _client.DefaultRequestHeaders;
+    public HttpRequestHeaders DefaultRequestHeaders => _defaults.Headers;
 
     /// <summary>How long a request may take, to the last body byte, before it fails with a timeout.</summary>
     /// <value>The run's <c>--request-timeout</c> (60 s unless set).</value>
@@ -133,20 +142,25 @@ public sealed partial class HttpSession : IDisposable
     /// <summary>Closes this user's connections.</summary>
     public void Dispose()
     {
-        _client.Dispose();
+        _invoker.Dispose();
+        _defaults.Dispose();
         _deadlines.Dispose();
     }
 
     internal static SocketsHttpHandler CreateHandler(RunSettings settings, bool useCookies, IPAddress? source = null) => new()
     {
-        SslOptions = settings.Insecure ? s_acceptAnyCertificate : new System.Net.Security.SslClientAuthenticationOptions(),
+        SslOptions = settings.Insecure ? s_acceptAnyCertificate : s_validateCertificates,
         ConnectCallback = source is null ? null : SourceAddresses.ConnectFrom(source),
         UseProxy = false,
         UseCookies = useCookies,
         AllowAutoRedirect = true,
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+
+        // A user keeps its connection for the run, as a browser tab or a Locust user does; with neither a lifetime nor an
+        // idle timeout the handler needs no cleaning timer of its own (one per user). A connection the server has
+        // closed meanwhile is noticed when the user next takes it, and a new one opened.
+        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         ConnectTimeout = settings.RequestTimeout,
 
         // No trace-context headers: the generator should send what the scenario says, nothing more.
@@ -207,7 +221,8 @@ public sealed partial class HttpSession : IDisposable
         long end;
         try
         {
-            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            AddDefaultHeaders(request);
+            response = await _invoker.SendAsync(request, deadline.Token).ConfigureAwait(false);
             firstByte = time.GetTimestamp();
             if (readBody is not null && response.IsSuccessStatusCode)
             {
@@ -304,35 +319,52 @@ public sealed partial class HttpSession : IDisposable
     }
 
     /// <summary>
-    /// Reads a longer or unannounced body to its end through a pooled buffer, keeping at most <paramref name="max"/> bytes
-    /// of it and counting the rest.
+    /// Reads a longer or unannounced body (chunked, or to the connection's end) to its end through a pooled buffer,
+    /// keeping at most <paramref name="max"/> bytes of it and counting the rest. A body that fits the buffer, the usual
+    /// answer of a model server, costs one array of its own size.
     /// </summary>
     private static async Task<(byte[] Body, long Received, bool Truncated)> ReadCappedBodyAsync(HttpContent content, long max, CancellationToken cancellationToken)
     {
         Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        MemoryStream? more = null;
         try
         {
             await using (stream.ConfigureAwait(false))
             {
-                using var kept = new MemoryStream();
+                // The buffer holds the first bytes kept; past it, the kept bytes go on in a MemoryStream.
+                int buffered = 0;
                 long total = 0;
                 int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await stream.ReadAsync(buffer.AsMemory(buffered), cancellationToken).ConfigureAwait(false)) > 0)
                 {
+                    long room = Math.Max(0, max - total);
                     total += read;
-                    int keep = (int)Math.Min(read, max - kept.Length);
-                    if (keep > 0)
+                    int keep = (int)Math.Min(read, room);
+                    if (more is null && buffered + keep < buffer.Length)
                     {
-                        kept.Write(buffer, 0, keep);
+                        buffered += keep;
+                        continue;
                     }
+
+                    more ??= new MemoryStream();
+                    more.Write(buffer, 0, buffered + keep);
+                    buffered = 0;
                 }
 
-                return (kept.Length == 0 ? [] : kept.ToArray(), total, total > kept.Length);
+                long kept = Math.Min(total, max);
+                if (more is null)
+                {
+                    return (buffered == 0 ? [] : buffer.AsSpan(0, buffered).ToArray(), total, total > kept);
+                }
+
+                more.Write(buffer, 0, buffered);
+                return (more.ToArray(), total, total > kept);
             }
         }
         finally
         {
+            more?.Dispose();
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -345,7 +377,7 @@ public sealed partial class HttpSession : IDisposable
     internal void NoteSecretHeaders()
     {
         _secretHeadersNoted = true;
-        foreach (KeyValuePair<string, HeaderStringValues> header in _client.DefaultRequestHeaders.NonValidated)
+        foreach (KeyValuePair<string, HeaderStringValues> header in _defaults.Headers.NonValidated)
         {
             if (!Secrets.IsSensitiveName(header.Key))
             {
@@ -371,6 +403,27 @@ public sealed partial class HttpSession : IDisposable
                         Secrets.Add(part[(equals + 1)..]);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Adds each of <see cref="DefaultRequestHeaders"/> that <paramref name="request"/> does not set itself, as HttpClient does.</summary>
+    private void AddDefaultHeaders(HttpRequestMessage request)
+    {
+        HttpHeadersNonValidated defaults = _defaults.Headers.NonValidated;
+        if (defaults.Count == 0)
+        {
+            return;
+        }
+
+        HttpRequestHeaders headers = request.Headers;
+        foreach (KeyValuePair<string, HeaderStringValues> header in defaults)
+        {
+            if (!headers.NonValidated.Contains(header.Key))
+            {
+                _ = header.Value.Count == 1
+                    ? headers.TryAddWithoutValidation(header.Key, header.Value.ToString())
+                    : headers.TryAddWithoutValidation(header.Key, header.Value);
             }
         }
     }

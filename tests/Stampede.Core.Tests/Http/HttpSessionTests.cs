@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Stampede.Http;
 using Stampede.Load;
 using Stampede.Metrics;
 using Stampede.Core.Tests.Infrastructure;
@@ -142,6 +143,56 @@ public sealed class HttpSessionTests : IAsyncLifetime
         http2.Protocols.Keys.ShouldBe(["HTTP/2"]);
     }
 
+    [Theory]
+    [InlineData(0, LoadTestOptions.DefaultMaxBodyBytes)]
+    [InlineData(100, LoadTestOptions.DefaultMaxBodyBytes)]
+    [InlineData(16383, LoadTestOptions.DefaultMaxBodyBytes)]
+    [InlineData(16384, LoadTestOptions.DefaultMaxBodyBytes)]
+    [InlineData(16385, LoadTestOptions.DefaultMaxBodyBytes)]
+    [InlineData(100_000, LoadTestOptions.DefaultMaxBodyBytes)]
+    [InlineData(100, 10)]
+    [InlineData(100_000, 10)]
+    [InlineData(100_000, 16384)]
+    [InlineData(100_000, 40_000)]
+    [InlineData(100_000, 0)]
+    public async Task GetAsync_ChunkedBody_KeepsItsFirstBytesUpToTheCapAndCountsThemAll(int length, long cap)
+    {
+        Probe probe = Probe.Start();
+        probe.Settings["path"] = $"/chunked?n={length}";
+        var options = new LoadTestOptions { Host = _server.Address, Users = 1, SpawnRate = 10, MaxBodyBytes = cap };
+        using var test = new LoadTest(options, [typeof(BodyUser)]);
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        var seen = (HttpResult)probe.Settings["result"];
+        seen.Error.ShouldBeNull();
+        int kept = (int)Math.Min(length, cap);
+        seen.Body.ShouldBe(LoopbackServer.ChunkedBody(length)[..kept]);
+        seen.BodyTruncated.ShouldBe(length > cap);
+        result.Stats.Rows.Single().BytesReceived.ShouldBe(length, "every byte read is counted, kept or not");
+    }
+
+    [Fact]
+    public async Task DefaultRequestHeaders_SentWithEveryRequestUnlessTheRequestSetsItsOwn()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using LoopbackServer server = await LoopbackServer.StartAsync(context =>
+        {
+            seen.Enqueue($"{context.Request.Path}: a={context.Request.Headers["X-A"]} b={context.Request.Headers["X-B"]} c={context.Request.Headers["X-C"]}");
+            return Task.FromResult(false);
+        });
+        var options = new LoadTestOptions { Host = server.Address, Users = 1, SpawnRate = 10 };
+        using var test = new LoadTest(options, [typeof(HeadersUser)]);
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        result.Stats.Failures.ShouldBeEmpty();
+        seen.ShouldBe(
+        [
+            "/ok: a=default b=one, two c=",
+            "/ok: a=default b=own c=own",
+            "/bytes: a=default b=one, two c=",
+        ]);
+    }
+
     private static async Task<RunResult> RunAsync(string host, string path, int requests, int users = 1, TimeSpan? timeout = null, Version? version = null)
     {
         Probe probe = Probe.Start();
@@ -175,6 +226,34 @@ public sealed class HttpSessionTests : IAsyncLifetime
             }
 
             await Client.GetAsync((string)probe.Settings["path"]);
+        }
+    }
+
+    internal sealed class BodyUser : HttpUser
+    {
+        [Task]
+        public async Task Get()
+        {
+            Probe probe = Probe.Current;
+            probe.Settings["result"] = await Client.GetAsync((string)probe.Settings["path"]);
+            throw new StopUserException();
+        }
+    }
+
+    internal sealed class HeadersUser : HttpUser
+    {
+        [Task]
+        public async Task Get()
+        {
+            Client.DefaultRequestHeaders.Add("X-A", "default");
+            Client.DefaultRequestHeaders.Add("X-B", ["one", "two"]);
+            await Client.GetAsync("/ok");
+            using var own = new HttpRequestMessage(HttpMethod.Get, "/ok");
+            own.Headers.Add("X-B", "own");
+            own.Headers.Add("X-C", "own");
+            await Client.SendAsync(own);
+            await Client.GetAsync("/bytes?n=1");
+            throw new StopUserException();
         }
     }
 

@@ -68,6 +68,18 @@ public sealed class LoopbackServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The body <c>/chunked?n=</c> answers: byte <c>i</c> is <c>i % 251</c>.</summary>
+    public static byte[] ChunkedBody(int n)
+    {
+        byte[] body = new byte[n];
+        for (int i = 0; i < n; i++)
+        {
+            body[i] = (byte)(i % 251);
+        }
+
+        return body;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -99,6 +111,22 @@ public sealed class LoopbackServer : IAsyncDisposable
                     int n = int.Parse(query["n"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
                     context.Response.ContentLength = n;
                     await context.Response.Body.WriteAsync(new byte[n]);
+                    break;
+                }
+
+            case "/chunked":
+                {
+                    // n bytes (byte i is i % 251) with no Content-Length, so chunked, written in pieces of 1 to 7,000
+                    // bytes: the client cannot know the length until the end.
+                    int n = int.Parse(query["n"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+                    byte[] body = ChunkedBody(n);
+                    int piece = 1;
+                    for (int at = 0; at < n; at += piece, piece = (piece * 7 % 7000) + 1)
+                    {
+                        await context.Response.Body.WriteAsync(body.AsMemory(at, Math.Min(piece, n - at)));
+                        await context.Response.Body.FlushAsync();
+                    }
+
                     break;
                 }
 
