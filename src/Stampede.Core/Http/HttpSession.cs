@@ -19,7 +19,13 @@ namespace Stampede.Http;
 /// </remarks>
 public sealed partial class HttpSession : IDisposable
 {
-    private const int UriCacheLimit = 1024;
+    private const int UriCacheLimit = 4096;
+
+    // One cache for every user of every run in the process (keyed by the host part too): a user's own would cost each
+    // of 10,000 users a dictionary and a copy of every URI, about 450 bytes (bench/peers/RESULTS-10k.md). A Uri is
+    // immutable and safe to share between requests.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Base, string Path), Uri> s_uris = new();
+    private static int s_urisCached;
 
 #pragma warning disable CA5359 // Accepting any certificate is what --insecure asks for, explicitly, and every report of such a run says so.
     private static readonly System.Net.Security.SslClientAuthenticationOptions s_acceptAnyCertificate = new() { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
@@ -34,10 +40,9 @@ public sealed partial class HttpSession : IDisposable
     // that the session's own deadline makes useless. What HttpClient would add besides, the default headers, is done
     // in SendCoreAsync.
     private readonly HttpMessageInvoker _invoker;
-    private readonly HttpRequestMessage _defaults = new();
+    private HttpRequestMessage? _defaults;
     private readonly UserContext _context;
     private readonly string _basePrefix;
-    private readonly Dictionary<string, Uri> _uris = new(StringComparer.Ordinal);
     private readonly DeadlineSources _deadlines;
     private readonly Version _version;
     private readonly HttpVersionPolicy _versionPolicy;
@@ -51,7 +56,10 @@ public sealed partial class HttpSession : IDisposable
         HttpMessageHandler handler = context.Settings.SharedHandler
             ?? CreateHandler(context.Settings, useCookies: true, SourceAddresses.For(context.Settings.SourceAddresses, context.UserId));
         _invoker = new HttpMessageInvoker(handler, disposeHandler: context.Settings.SharedHandler is null);
-        _defaults.Headers.Authorization = UriCredentials.BasicFrom(baseAddress);
+        if (UriCredentials.BasicFrom(baseAddress) is { } basic)
+        {
+            DefaultRequestHeaders.Authorization = basic;
+        }
         _version = httpVersion;
 
         // Plain-text HTTP/2 needs prior knowledge (h2c): ask for exactly the version given.
@@ -62,7 +70,8 @@ public sealed partial class HttpSession : IDisposable
     }
 
     /// <summary>Headers sent with every request of this user (authorization, user agent).</summary>
-    public HttpRequestHeaders DefaultRequestHeaders => _defaults.Headers;
+    /// <remarks>Held by a message of their own, made when first asked for: most users never set one.</remarks>
+    public HttpRequestHeaders DefaultRequestHeaders => (_defaults ??= new HttpRequestMessage()).Headers;
 
     /// <summary>How long a request may take, to the last body byte, before it fails with a timeout.</summary>
     /// <value>The run's <c>--request-timeout</c> (60 s unless set).</value>
@@ -143,7 +152,7 @@ public sealed partial class HttpSession : IDisposable
     public void Dispose()
     {
         _invoker.Dispose();
-        _defaults.Dispose();
+        _defaults?.Dispose();
         _deadlines.Dispose();
     }
 
@@ -377,6 +386,11 @@ public sealed partial class HttpSession : IDisposable
     internal void NoteSecretHeaders()
     {
         _secretHeadersNoted = true;
+        if (_defaults is null)
+        {
+            return;
+        }
+
         foreach (KeyValuePair<string, HeaderStringValues> header in _defaults.Headers.NonValidated)
         {
             if (!Secrets.IsSensitiveName(header.Key))
@@ -410,6 +424,11 @@ public sealed partial class HttpSession : IDisposable
     /// <summary>Adds each of <see cref="DefaultRequestHeaders"/> that <paramref name="request"/> does not set itself, as HttpClient does.</summary>
     private void AddDefaultHeaders(HttpRequestMessage request)
     {
+        if (_defaults is null)
+        {
+            return;
+        }
+
         HttpHeadersNonValidated defaults = _defaults.Headers.NonValidated;
         if (defaults.Count == 0)
         {
@@ -430,7 +449,7 @@ public sealed partial class HttpSession : IDisposable
 
     private Uri Resolve(string path)
     {
-        if (_uris.TryGetValue(path, out Uri? uri))
+        if (s_uris.TryGetValue((_basePrefix, path), out Uri? uri))
         {
             return uri;
         }
@@ -445,9 +464,10 @@ public sealed partial class HttpSession : IDisposable
             uri = new Uri(path.StartsWith('/') ? _basePrefix + path : _basePrefix + "/" + path, UriKind.Absolute);
         }
 
-        if (_uris.Count < UriCacheLimit)
+        // Counted apart: ConcurrentDictionary.Count takes every lock, and paths with ids miss on every request.
+        if (Volatile.Read(ref s_urisCached) < UriCacheLimit && s_uris.TryAdd((_basePrefix, path), uri))
         {
-            _uris[path] = uri;
+            Interlocked.Increment(ref s_urisCached);
         }
 
         return uri;
