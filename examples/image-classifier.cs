@@ -1,6 +1,7 @@
 #:project ../src/Stampede/Stampede.csproj
 #:property PublishAot=false
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 // The demo's scenario: seven 224×224 images for every three 1920×1080 ones, posted to an image
 // model, with 0.5–2 s of think time. `stampede demo` runs this class against its bundled server;
 // against your own (or `stampede serve-demo`):

@@ -1,6 +1,7 @@
 #:project ../src/Stampede/Stampede.csproj
 #:property PublishAot=false
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 // A model behind the KServe v2 / Open Inference Protocol gRPC API (Triton's :8001, KServe, MLServer), here the
 // bundled demo's ResNet-18:
 //   stampede serve-demo --grpc-port 8081                           (another terminal)

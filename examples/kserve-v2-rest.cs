@@ -1,6 +1,7 @@
 #:project ../src/Stampede/Stampede.csproj
 #:property PublishAot=false
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 // A model behind the KServe v2 / Open Inference Protocol REST API (KServe, Triton, Seldon MLServer, TorchServe's v2
 // API), here the bundled demo's ResNet-18:
 //   stampede serve-demo                                            (another terminal)

@@ -1,6 +1,7 @@
 #:project ../src/Stampede/Stampede.csproj
 #:property PublishAot=false
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 // A chat model behind an OpenAI-compatible API (vLLM, TGI, SGLang, Ollama, llama.cpp...): seven short questions for
 // every three long summaries, streamed and timed token by token, with 1–3 s of think time.
 //   stampede serve-demo --llm --port 8080        (the demo's LLM simulator; or your own server and LLM_MODEL=…)

@@ -1,6 +1,7 @@
 #:project ../src/Stampede/Stampede.csproj
 #:property PublishAot=false
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 // A scenario for any image-model endpoint that takes POST /predict:
 //   dotnet run examples/predict.cs -- --host http://127.0.0.1:8080 --users 100 --spawn-rate 10 --run-time 2m --headless --csv out/run --json out/run.json
 using Stampede;

@@ -2,6 +2,7 @@
 #:project ../src/Stampede/Stampede.csproj
 #:property PublishAot=false
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 // The quickest look at Stampede: with no --host, this starts a small simulated model server on
 // 127.0.0.1 (small requests take ~15 ms, large ones ~60 ms, with a long tail) and loads it.
 //   dotnet run examples/quickstart.cs -- --users 50 --spawn-rate 10 --run-time 30s --headless

@@ -1,6 +1,7 @@
 #:project ../src/Stampede/Stampede.csproj
 #:property PublishAot=false
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 // A model behind TensorFlow Serving's REST API, here the bundled demo's ResNet-18 (which answers the same routes):
 //   stampede serve-demo                                            (another terminal)
 //   stampede run examples/tfserving-rest.cs --host http://127.0.0.1:8080 --users 10 --spawn-rate 5 --run-time 1m --headless

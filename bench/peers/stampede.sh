@@ -4,7 +4,7 @@
 TOOLS="$TOOLS stampede"
 L2K_TOOLS="$L2K_TOOLS stampede"
 tool_stampede() {
-  bench_tool stampede env BENCH_PATH="${1#"$BASE"}" BENCH_WAIT="${LOCUST_WAIT:-0}" ${STAMPEDE_GC_SERVER:+DOTNET_gcServer=$STAMPEDE_GC_SERVER} \
+  bench_tool stampede env BENCH_PATH="${1#"$BASE"}" BENCH_WAIT="${LOCUST_WAIT:-0}" ${STAMPEDE_GC_SERVER:+DOTNET_gcServer=$STAMPEDE_GC_SERVER} ${STAMPEDE_GC_DATAS:+DOTNET_GCDynamicAdaptationMode=$STAMPEDE_GC_DATAS} \
     dotnet "$STAMPEDE_DLL" --host "$BASE" -u "$CONNS" -r "${SPAWN:-$CONNS}" -t "${DUR}s" --headless --only-summary \
     --exit-code-on-error 0 --csv "$OUT/$SCEN.stampede" --json "$OUT/$SCEN.stampede.json" ${STAMPEDE_ARGS:-}
 }

@@ -34,8 +34,25 @@ internal sealed class GeneratorMonitor : IGeneratorWatch
     /// <summary>The GC pause bound unless the process sets another: 50 ms in a second.</summary>
     public const double DefaultGcPauseBoundMs = 50;
 
-    /// <summary>This process's garbage collector, as <see cref="GeneratorHealth.GcMode"/> names it.</summary>
-    public static string CurrentGcMode => System.Runtime.GCSettings.IsServerGC ? "server" : "workstation";
+    /// <summary>
+    /// This process's garbage collector, as <see cref="GeneratorHealth.GcMode"/> names it: <c>server</c>, <c>server (DATAS)</c>
+    /// when .NET's dynamic adaptation to application sizes is on (the .NET 9+ default, which scenario apps turn off:
+    /// docs/gc.md), or <c>workstation</c>.
+    /// </summary>
+    public static string CurrentGcMode { get; } = !System.Runtime.GCSettings.IsServerGC ? "workstation" : DynamicAdaptation ? "server (DATAS)" : "server";
+
+    /// <summary>Whether DATAS sizes this process's heap (GC setting <c>GCDynamicAdaptationMode</c>, from the runtime config or <c>DOTNET_GCDynamicAdaptationMode</c>).</summary>
+    internal static bool DynamicAdaptation =>
+        GC.GetConfigurationVariables().TryGetValue("GCDynamicAdaptationMode", out object? mode)
+        && mode is IConvertible value && value.ToInt64(CultureInfo.InvariantCulture) != 0;
+
+    /// <summary>What the long-pause warning suggests when this process's GC is not the one scenario apps default to.</summary>
+    private static string GcAdvice => CurrentGcMode switch
+    {
+        "workstation" => " This generator runs the workstation GC: server GC pauses it far less (ServerGarbageCollection=true in the scenario app, or DOTNET_gcServer=1; docs/gc.md).",
+        "server (DATAS)" => " This generator's server GC adapts its heap to the application's size (DATAS), which collects far more often: GarbageCollectionAdaptationMode=0 in the scenario app, or DOTNET_GCDynamicAdaptationMode=0 (docs/gc.md).",
+        _ => "",
+    };
 
     /// <summary>The <see cref="AppContext"/> data that sets <see cref="GcPauseBoundMs"/> for a process: <c>Stampede.GcPauseBoundMs</c>.</summary>
     public const string GcPauseBoundKey = "Stampede.GcPauseBoundMs";
@@ -107,7 +124,7 @@ internal sealed class GeneratorMonitor : IGeneratorWatch
                 elapsed,
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"The garbage collector paused the generator for {pauseMs:0} ms in the second before {elapsed:hh\\:mm\\:ss}: requests in flight then include the pause in their response time, and a second with more than {GcPauseBoundMs:0} ms of pauses counts as generator-bound.{(System.Runtime.GCSettings.IsServerGC ? "" : " This generator runs the workstation GC: server GC pauses it far less (ServerGarbageCollection=true in the scenario app, or DOTNET_gcServer=1; docs/gc.md).")}")));
+                    $"The garbage collector paused the generator for {pauseMs:0} ms in the second before {elapsed:hh\\:mm\\:ss}: requests in flight then include the pause in their response time, and a second with more than {GcPauseBoundMs:0} ms of pauses counts as generator-bound.{GcAdvice}")));
         }
 
         _pausing = pauseMs > GcPauseBoundMs;

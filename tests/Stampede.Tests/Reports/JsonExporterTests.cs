@@ -139,7 +139,8 @@ public sealed class JsonExporterTests : IDisposable
         root["history"]![0]!["rows"]![0]!.AsObject().Select(p => p.Key).Take(2).ShouldBe(["method", "name"]);
         root["generator"]!.AsObject().Select(p => p.Key).ShouldBe(
             ["processorCount", "gcMode", "cpuWarningThresholdPercent", "peakCpuPercent", "averageCpuPercent", "totalGcPauseMs", "samples", "warnings", "boundSinceSecond", "boundSeconds", "boundReasons", "historySecondsOnDisk", "historyBytesOnDisk"]);
-        root["generator"]!["gcMode"]!.GetValue<string>().ShouldBe(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation");
+        bool datas = GC.GetConfigurationVariables().TryGetValue("GCDynamicAdaptationMode", out object? mode) && Convert.ToInt64(mode, System.Globalization.CultureInfo.InvariantCulture) != 0;
+        root["generator"]!["gcMode"]!.GetValue<string>().ShouldBe(!System.Runtime.GCSettings.IsServerGC ? "workstation" : datas ? "server (DATAS)" : "server");
         root["validity"]!["verdict"]!.GetValue<string>().ShouldBeOneOf("VALID", "INVALID");
         root["arrivals"].ShouldBeNull("a closed-model run has no schedule");
         root["rows"]![0]!["histogram"]!.GetValue<string>().ShouldStartWith("HISTFAAAA"); // base64 of the 0x1c849314 cookie, as Java writes

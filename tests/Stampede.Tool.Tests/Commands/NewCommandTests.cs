@@ -107,8 +107,9 @@ public sealed class NewCommandTests : IDisposable
             text.ShouldContain("dotnet run mine.cs", customMessage: template.Name);
             text.ShouldContain($"// #:package Stampede@{StampedeApp.Version}", customMessage: template.Name);
             text.ShouldContain("StampedeApp.RunAsync(", customMessage: template.Name);
-            // A generator's GC (docs/gc.md): `dotnet run` of the file builds it with server GC, as `stampede run` runs it.
+            // A generator's GC (docs/gc.md): `dotnet run` of the file builds it with server GC without DATAS, as `stampede run` runs it.
             text.ShouldContain("#:property ServerGarbageCollection=true", customMessage: template.Name);
+            text.ShouldContain("#:property GarbageCollectionAdaptationMode=0", customMessage: template.Name);
             text.ShouldNotContain("{{", customMessage: template.Name);
         }
     }

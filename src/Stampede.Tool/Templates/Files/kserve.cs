@@ -14,6 +14,7 @@
 #:property PublishAot=false
 // Server GC: with thousands of users the default GC pauses the generator every second (see docs/gc.md).
 #:property ServerGarbageCollection=true
+#:property GarbageCollectionAdaptationMode=0
 using Stampede;
 using Stampede.Http;
 using Stampede.Inference;
