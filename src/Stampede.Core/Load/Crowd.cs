@@ -124,10 +124,9 @@ internal sealed class Crowd(TimeProvider time, IReadOnlyList<UserClassInfo> clas
                 }
 
                 bool synchronous = false;
-                ValueTask pending = default;
                 try
                 {
-                    pending = task.Invoke(user);
+                    ValueTask pending = task.Invoke(user);
                     synchronous = pending.IsCompleted;
                     await pending.ConfigureAwait(false);
                 }
@@ -145,13 +144,6 @@ internal sealed class Crowd(TimeProvider time, IReadOnlyList<UserClassInfo> clas
 #pragma warning restore CA1031
                 {
                     recorder.RecordUserError(task.Name, ex);
-                }
-                finally
-                {
-                    // A local that lives across an await is a field of this user's state machine, which is old by
-                    // the time it runs: left set, it would keep the finished task (its result, the response's
-                    // headers and body) alive through the think time and into every collection's survivors.
-                    pending = default;
                 }
 
                 if (stop.IsCancellationRequested)
