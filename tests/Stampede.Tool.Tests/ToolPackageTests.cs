@@ -65,7 +65,7 @@ public sealed class ToolPackageTests
     public void Generators_ServerGc_TheToolTheExamplesAndEveryPackageConsumer()
     {
         // docs/gc.md: at 10,000 users the workstation GC paused the generator 50-120 ms in every second.
-        // And without DATAS: 50 users at full speed saw 14 collections and 25-55 ms of pauses a second with it, 2-3 and 2-7 ms without.
+        // And without DATAS: 50 users at full speed saw 11-23 collections and 22-55 ms of pauses a second with it, 2-4 and 2-7 ms without.
         Property(Load("src/Stampede.Tool/Stampede.Tool.csproj"), "ServerGarbageCollection").ShouldBe("true");
         Property(Load("src/Stampede.Tool/Stampede.Tool.csproj"), "GarbageCollectionAdaptationMode").ShouldBe("0");
         XDocument props = Load("src/Stampede/buildTransitive/Stampede.props");
