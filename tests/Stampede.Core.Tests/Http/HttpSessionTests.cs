@@ -133,6 +133,53 @@ public sealed class HttpSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeptConnection_ClosedByTheServerWhileTheUserThinks_TheNextRequestOpensAnother()
+    {
+        // A server that answers one request a connection and closes it 100 ms later, while the user thinks for 300 ms.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int accepted = 0;
+        using var stop = new CancellationTokenSource();
+        Task serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Socket socket = await listener.AcceptSocketAsync(stop.Token);
+                Interlocked.Increment(ref accepted);
+                _ = Task.Run(async () =>
+                {
+                    using (socket)
+                    {
+                        byte[] buffer = new byte[4096];
+                        int read = 0;
+                        while (!System.Text.Encoding.ASCII.GetString(buffer, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+                        {
+                            read += await socket.ReceiveAsync(buffer.AsMemory(read));
+                        }
+
+                        await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray());
+                        await Task.Delay(100);
+                        socket.Shutdown(SocketShutdown.Both);
+                    }
+                });
+            }
+        });
+
+        Probe probe = Probe.Start();
+        probe.Settings["path"] = "/ok";
+        probe.Settings["requests"] = 3;
+        var options = new LoadTestOptions { Host = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}", Users = 1, SpawnRate = 10 };
+        using var test = new LoadTest(options, [typeof(ThinkingRequestsUser)]);
+        RunResult result = await test.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await serving.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        result.Stats.Total.Requests.ShouldBe(3);
+        result.Stats.Failures.ShouldBeEmpty();
+        Volatile.Read(ref accepted).ShouldBe(3, "each request after a think found its connection closed and opened another");
+    }
+
+    [Fact]
     public async Task HttpVersion2_UsesHttp2WithPriorKnowledge()
     {
         await using LoopbackServer http2 = await LoopbackServer.StartAsync(http2: true);
@@ -226,6 +273,24 @@ public sealed class HttpSessionTests : IAsyncLifetime
             }
 
             await Client.GetAsync((string)probe.Settings["path"]);
+        }
+    }
+
+    internal sealed class ThinkingRequestsUser : HttpUser
+    {
+        private int _done;
+
+        public override WaitTime WaitTime => WaitTime.Constant(0.3);
+
+        [Task]
+        public async Task Get()
+        {
+            if (_done++ == (int)Probe.Current.Settings["requests"])
+            {
+                throw new StopUserException();
+            }
+
+            await Client.GetAsync((string)Probe.Current.Settings["path"]);
         }
     }
 
