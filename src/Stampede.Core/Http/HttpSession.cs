@@ -165,11 +165,7 @@ public sealed partial class HttpSession : IDisposable
         AllowAutoRedirect = true,
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-
-        // A user keeps its connection for the run, as a browser tab or a Locust user does; with neither a lifetime nor an
-        // idle timeout the handler needs no cleaning timer of its own (one per user). A connection the server has
-        // closed meanwhile is noticed when the user next takes it, and a new one opened.
-        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         ConnectTimeout = settings.RequestTimeout,
 
         // No trace-context headers: the generator should send what the scenario says, nothing more.
