@@ -21,10 +21,10 @@ public sealed partial class HttpSession : IDisposable
 {
     private const int UriCacheLimit = 4096;
 
-    // One cache for every user of every run in the process (keyed by the host part too): a user's own would cost each
-    // of 10,000 users a dictionary and a copy of every URI, about 450 bytes (bench/peers/RESULTS-10k.md). A Uri is
-    // immutable and safe to share between requests.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Base, string Path), Uri> s_uris = new();
+    // One cache of URIs for every user with the same host (looked up once, when the session is made): a user's own
+    // would cost each of 10,000 users a dictionary and a copy of every URI, about 450 bytes (bench/peers/RESULTS-10k.md).
+    // A Uri is immutable and safe to share between requests. At most UriCacheLimit URIs are kept in the process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, Uri>> s_uriCaches = new(StringComparer.Ordinal);
     private static int s_urisCached;
 
 #pragma warning disable CA5359 // Accepting any certificate is what --insecure asks for, explicitly, and every report of such a run says so.
@@ -43,6 +43,7 @@ public sealed partial class HttpSession : IDisposable
     private HttpRequestMessage? _defaults;
     private readonly UserContext _context;
     private readonly string _basePrefix;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _uris;
     private readonly DeadlineSources _deadlines;
     private readonly Version _version;
     private readonly HttpVersionPolicy _versionPolicy;
@@ -53,6 +54,7 @@ public sealed partial class HttpSession : IDisposable
         _context = context;
         _deadlines = new DeadlineSources(context.Kill);
         _basePrefix = UriCredentials.WithoutUserInfo(baseAddress).GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _uris = s_uriCaches.GetOrAdd(_basePrefix, static _ => new(StringComparer.Ordinal));
         HttpMessageHandler handler = context.Settings.SharedHandler
             ?? CreateHandler(context.Settings, useCookies: true, SourceAddresses.For(context.Settings.SourceAddresses, context.UserId));
         _invoker = new HttpMessageInvoker(handler, disposeHandler: context.Settings.SharedHandler is null);
@@ -445,7 +447,7 @@ public sealed partial class HttpSession : IDisposable
 
     private Uri Resolve(string path)
     {
-        if (s_uris.TryGetValue((_basePrefix, path), out Uri? uri))
+        if (_uris.TryGetValue(path, out Uri? uri))
         {
             return uri;
         }
@@ -461,7 +463,7 @@ public sealed partial class HttpSession : IDisposable
         }
 
         // Counted apart: ConcurrentDictionary.Count takes every lock, and paths with ids miss on every request.
-        if (Volatile.Read(ref s_urisCached) < UriCacheLimit && s_uris.TryAdd((_basePrefix, path), uri))
+        if (Volatile.Read(ref s_urisCached) < UriCacheLimit && _uris.TryAdd(path, uri))
         {
             Interlocked.Increment(ref s_urisCached);
         }
