@@ -175,7 +175,7 @@ internal sealed class MetricsRecorder
 
     /// <summary>
     /// Drops the buffers of threads that have ended, just drained: the thread pool retires idle threads and starts new
-    /// ones, each of which registers a buffer (8,192 samples, 590 KB), so a long run that kept them all would grow by
+    /// ones, each of which registers a buffer (37 KB, up to 590 KB on a busy thread), so a long run that kept them all would grow by
     /// one buffer per thread ever started. An ended thread cannot record again, so its drained buffer holds nothing.
     /// </summary>
     private void RetireBuffersOfEndedThreads()
