@@ -19,9 +19,18 @@ internal static class GcLog
         thread.Start();
     }
 
+    private static void WriteLocked(StreamWriter writer, string line)
+    {
+        lock (writer)
+        {
+            writer.WriteLine(line);
+        }
+    }
+
     private static void Run(string path)
     {
         using var writer = new StreamWriter(path) { AutoFlush = true };
+        using var reasons = new GcReasons(writer);
         writer.WriteLine("t_s,index,gen,kind,pause_ms,promoted_kb,gen0_after_kb,gen1_after_kb,gen2_after_kb,loh_after_kb,pinned,compacted,allocated_mb");
         long last = 0;
         long start = Environment.TickCount64;
@@ -36,7 +45,7 @@ internal static class GcLog
                 {
                     allocatedAtLast = GC.GetTotalAllocatedBytes();
                     ReadOnlySpan<GCGenerationInfo> gens = info.GenerationInfo;
-                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    WriteLocked(writer, string.Create(CultureInfo.InvariantCulture,
                         $"{(Environment.TickCount64 - start) / 1000.0:F2},{info.Index},{info.Generation},{kind},{info.PauseDurations[0].TotalMilliseconds:F1},{info.PromotedBytes / 1024},{gens[0].SizeAfterBytes / 1024},{gens[1].SizeAfterBytes / 1024},{gens[2].SizeAfterBytes / 1024},{gens[3].SizeAfterBytes / 1024},{info.PinnedObjectsCount},{info.Compacted},{GC.GetTotalAllocatedBytes() / 1048576}"));
                 }
             }
@@ -46,12 +55,53 @@ internal static class GcLog
             {
                 // Every 5 s: where the committed memory is (live, fragmented, committed but unused).
                 GCMemoryInfo now = GC.GetGCMemoryInfo();
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                WriteLocked(writer, string.Create(CultureInfo.InvariantCulture,
                     $"# {(Environment.TickCount64 - start) / 1000.0:F2} s: heap {now.HeapSizeBytes / 1024} KB, fragmented {now.FragmentedBytes / 1024} KB, committed {now.TotalCommittedBytes / 1024} KB, gen0 size {now.GenerationInfo[0].SizeAfterBytes / 1024} KB, allocated since the last collection {(GC.GetTotalAllocatedBytes() - allocatedAtLast) / 1024} KB"));
                 nextHeap += 5000;
             }
 
             Thread.Sleep(2);
+        }
+    }
+}
+
+/// <summary>Writes why each collection started (the runtime's GCStart event: depth, reason, type) as a comment line.</summary>
+internal sealed class GcReasons(StreamWriter writer) : System.Diagnostics.Tracing.EventListener
+{
+    private static readonly string[] Reasons = ["alloc-small", "induced", "low-memory", "empty", "alloc-large", "out-of-space-soh", "out-of-space-loh", "induced-not-forced", "internal", "induced-low-memory", "induced-compacting", "low-memory-host", "pm-full-gc", "low-memory-host-blocking"];
+    private static readonly string[] Types = ["blocking", "background", "foreground"];
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            // Verbose adds the allocation ticks (one per 100 KB allocated); the large-object ones are written below.
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)1);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName is not null && e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) && e.Payload is { } tick
+            && e.PayloadNames is { } names && Convert.ToInt32(tick[names.IndexOf("AllocationKind")], CultureInfo.InvariantCulture) == 1)
+        {
+            lock (writer)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# large-object tick: {tick[names.IndexOf("TypeName")]}"));
+            }
+
+            return;
+        }
+
+        if (e.EventName is not null && e.EventName.StartsWith("GCStart", StringComparison.Ordinal) && e.Payload is { Count: >= 4 } p)
+        {
+            int reason = Convert.ToInt32(p[2], CultureInfo.InvariantCulture);
+            int type = Convert.ToInt32(p[3], CultureInfo.InvariantCulture);
+            lock (writer)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"# collection {p[0]} starts: gen {p[1]}, reason {(reason < Reasons.Length ? Reasons[reason] : reason.ToString(CultureInfo.InvariantCulture))}, {(type < Types.Length ? Types[type] : "?")}"));
+            }
         }
     }
 }
