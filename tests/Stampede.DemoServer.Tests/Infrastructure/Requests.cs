@@ -36,8 +36,11 @@ public static class Requests
     public static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(HttpClient client)
     {
         var response = await client.GetAsync("/metrics");
-        response.EnsureSuccessStatusCode();
-        return PrometheusText.Parse(await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsStringAsync();
+
+        // The server's 500 answer names the exception: keep it in the failure, not just the status.
+        response.IsSuccessStatusCode.ShouldBeTrue($"GET /metrics answered {(int)response.StatusCode}: {body}");
+        return PrometheusText.Parse(body);
     }
 
     public static double Value(this IReadOnlyList<PrometheusSample> samples, string name, params (string Key, string Value)[] labels) =>
