@@ -3,7 +3,8 @@ using System.Globalization;
 /// <summary>
 /// With BENCH_GC_LOG=path, one line per garbage collection (polled every 2 ms from GC.GetGCMemoryInfo): its index,
 /// generation, pause, bytes promoted and each generation's size after it, and the bytes allocated so far; and every 5 s the heap's live, fragmented
-/// and committed bytes. The profile behind bench/peers/RESULTS-10k.md.
+/// and committed bytes; and, as comment lines from the runtime's events, why each collection started and the type each
+/// large-object allocation tick names. The profile behind bench/peers/RESULTS-10k.md.
 /// </summary>
 internal static class GcLog
 {
@@ -30,8 +31,8 @@ internal static class GcLog
     private static void Run(string path)
     {
         using var writer = new StreamWriter(path) { AutoFlush = true };
-        using var reasons = new GcReasons(writer);
         writer.WriteLine("t_s,index,gen,kind,pause_ms,promoted_kb,gen0_after_kb,gen1_after_kb,gen2_after_kb,loh_after_kb,pinned,compacted,allocated_mb");
+        using var reasons = new GcReasons(writer);
         long last = 0;
         long start = Environment.TickCount64;
         long nextHeap = 5000;
