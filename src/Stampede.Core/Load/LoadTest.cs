@@ -273,8 +273,10 @@ public sealed partial class LoadTest : IDisposable
 
         Volatile.Write(ref _users, 0);
         aggregator.Users = 0;
+        // The last sample before the last seconds close, so that they are judged with it (as in the pump); it closes the
+        // run's last second, partial or not.
+        monitor.Sample(_time.GetElapsedTime(start, end), (end - start + _time.TimestampFrequency - 1) / _time.TimestampFrequency);
         aggregator.Complete(end);
-        monitor.Sample(_time.GetElapsedTime(start, end), aggregator.Snapshot(end).History.Count);
         StatsSnapshot final = aggregator.Snapshot(end, includeHistograms: true) with
         {
             Target = target?.Current ?? TargetSnapshot.Empty,
@@ -502,8 +504,7 @@ public sealed partial class LoadTest : IDisposable
                     continue;
                 }
 
-                aggregator.CloseIntervals(now);
-                monitor.Sample(_time.GetElapsedTime(start, now), (now - start) / frequency);
+                aggregator.SampleAndCloseIntervals(now);
                 StatsSnapshot snapshot = aggregator.Snapshot(now);
                 if (target is not null)
                 {

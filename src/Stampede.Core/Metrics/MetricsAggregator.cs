@@ -173,6 +173,20 @@ internal sealed class MetricsAggregator
     }
 
     /// <summary>
+    /// Takes the generator's sample of the second that just ended, then closes the intervals that are complete
+    /// (<see cref="CloseIntervals"/>). The order matters: a long collection holds the caller too, so its next turn can
+    /// come past a second's end and grace, and that second is judged with the sample that holds the pause only if the
+    /// sample is taken first.
+    /// </summary>
+    /// <param name="nowTimestamp">The run clock's timestamp now.</param>
+    public void SampleAndCloseIntervals(long nowTimestamp)
+    {
+        long elapsedTicks = nowTimestamp - _startTimestamp;
+        _monitor.Sample(TimeSpan.FromSeconds(elapsedTicks / (double)_frequency), elapsedTicks / _frequency);
+        CloseIntervals(nowTimestamp);
+    }
+
+    /// <summary>
     /// Closes every one-second interval that ended at least <see cref="IntervalGrace"/> before <paramref name="nowTimestamp"/>,
     /// and notes <see cref="Users"/> as the users at the end of every second that has ended since the last call.
     /// </summary>

@@ -166,33 +166,29 @@ internal sealed class GeneratorMonitor : IGeneratorWatch
 
         _lagging = reason is not null;
 
-        // CPU of second s is the sample that closes second s + 1 (samples are numbered from 1).
-        for (int i = _samples.Count - 1; i >= 0; i--)
+        // CPU of second s is the sample that closes second s + 1 (samples are numbered from 1), or, when a long pause
+        // held the sampler past that, the first one after it: it covers the end of second s.
+        GeneratorSample? covering = null;
+        for (int i = _samples.Count - 1; i >= 0 && _samples[i].Second >= second + 1; i--)
         {
-            GeneratorSample sample = _samples[i];
-            if (sample.Second == second + 1)
+            covering = _samples[i];
+        }
+
+        if (covering is { } sample)
+        {
+            if (sample.CpuPercent > _thresholdPercent)
             {
-                if (sample.CpuPercent > _thresholdPercent)
-                {
-                    reason = reason is null
-                        ? string.Create(CultureInfo.InvariantCulture, $"CPU above {_thresholdPercent:0}%")
-                        : string.Create(CultureInfo.InvariantCulture, $"{reason}, CPU above {_thresholdPercent:0}%");
-                }
-
-                if (sample.GcPauseMs > GcPauseBoundMs)
-                {
-                    // The reason names the worst second's pauses; it replaces the one named before (see Bound).
-                    _worstBoundPauseMs = Math.Max(_worstBoundPauseMs, sample.GcPauseMs);
-                    string pause = GcReason(_worstBoundPauseMs);
-                    reason = reason is null ? pause : $"{reason}, {pause}";
-                }
-
-                break;
+                reason = reason is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"CPU above {_thresholdPercent:0}%")
+                    : string.Create(CultureInfo.InvariantCulture, $"{reason}, CPU above {_thresholdPercent:0}%");
             }
 
-            if (sample.Second < second + 1)
+            if (sample.GcPauseMs > GcPauseBoundMs)
             {
-                break;
+                // The reason names the worst second's pauses; it replaces the one named before (see Bound).
+                _worstBoundPauseMs = Math.Max(_worstBoundPauseMs, sample.GcPauseMs);
+                string pause = GcReason(_worstBoundPauseMs);
+                reason = reason is null ? pause : $"{reason}, {pause}";
             }
         }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using Stampede.Metrics;
 using Stampede.Monitoring;
 
 namespace Stampede.Core.Tests.Monitoring;
@@ -75,6 +77,44 @@ public sealed class GeneratorMonitorTests
         monitor.JudgeSecond(1, lagMs: 0.2).ShouldBeTrue();
 
         monitor.Current.BoundReasons.ShouldBe(["scheduling lag p99 above 5 ms", "CPU above 90%", "GC paused the generator up to 80 ms/s (bound 50 ms/s)"]);
+    }
+
+    [Fact]
+    public void JudgeSecond_ItsClosingSampleCameLateAndCoversTheNextSecondToo_IsJudgedOnThatSample()
+    {
+        // A 1.2 s pause held the sampler past second 2: the sample after the one closing second 1 closes second 3.
+        var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
+        monitor.Sample(TimeSpan.FromSeconds(1), 1);
+        _gc += TimeSpan.FromMilliseconds(1200);
+        monitor.Sample(TimeSpan.FromSeconds(3.1), 3);
+
+        monitor.JudgeSecond(0, lagMs: 0.1).ShouldBeFalse();
+        monitor.JudgeSecond(1, lagMs: 0.1).ShouldBeTrue("the sample closing second 3 covers second 1's end");
+        monitor.Current.BoundReasons.ShouldBe(["GC paused the generator up to 1200 ms/s (bound 50 ms/s)"]);
+    }
+
+    [Fact]
+    public void SampleAndCloseIntervals_PumpHeldByAPausePastTheGrace_JudgesTheSecondWithThePause()
+    {
+        // The pump samples the generator and closes seconds once a second; a 262 ms collection late in second 1 holds
+        // it too, so its next turn comes at 2.4 s, past second 1's end and its 250 ms grace. That second must be judged
+        // with the sample that holds the pause: one taken after the second closed would judge nothing.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        long start = time.GetTimestamp();
+        var monitor = new GeneratorMonitor(90, Read, processorCount: 2);
+        var aggregator = new MetricsAggregator(new MetricsRecorder(), monitor, time, start);
+
+        time.Advance(TimeSpan.FromSeconds(1.01));
+        aggregator.SampleAndCloseIntervals(time.GetTimestamp());
+        _gc += TimeSpan.FromMilliseconds(262);
+        time.Advance(TimeSpan.FromSeconds(1.39));
+        aggregator.SampleAndCloseIntervals(time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(0.61));
+        aggregator.SampleAndCloseIntervals(time.GetTimestamp());
+
+        StatsSnapshot snapshot = aggregator.Snapshot(time.GetTimestamp());
+        snapshot.History.Select(s => s.GeneratorBound).ShouldBe([false, true]);
+        snapshot.Generator.BoundReasons.ShouldBe(["GC paused the generator up to 262 ms/s (bound 50 ms/s)"]);
     }
 
     private ProcessReading Read() => new(_cpu, _gc, _gen0, 0, 0, 7, 4);
