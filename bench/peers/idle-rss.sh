@@ -48,6 +48,7 @@ nginx -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 trap 'kill -QUIT $NGINX_PID 2>/dev/null || true; rm -rf "$NGX"' EXIT
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/small" && break; sleep 0.1; done
+curl -fs -o /dev/null "http://127.0.0.1:$PORT/small" || { echo "nginx did not answer on port $PORT (busy? set PORT=; see $NGX/error.log)" >&2; exit 1; }
 
 # rss USERS -> prints the generator's VmRSS in kB at AT seconds (and dumps its heap when GCDUMP is set)
 rss() {
